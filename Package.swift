@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+//
+// tracemark: invisible, keyed creator marks in images and audio.
+//
+// Dependency direction (one way only):
+//   C system libraries → CodecShims → Codecs ─┐
+//                           Media ────────────┼→ Spectral → Marking → Attacks / Scan → Tracemark → CLI
+// `Marking` never imports `Codecs`: it works on decoded buffers.
+import PackageDescription
+
+let package = Package(
+    name: "tracemark",
+    products: [
+        .library(name: "Tracemark", targets: ["Tracemark"]),
+        .executable(name: "tracemark", targets: ["TracemarkCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: System libraries (module map + one header each, found with pkg-config)
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
+
+        // MARK: C shims: every setjmp/longjmp lives here, never across a Swift frame
+        .target(name: "CodecShims", dependencies: ["CPNG", "CJPEG"]),
+
+        // MARK: Swift modules
+        .target(name: "Media"),
+        .target(name: "Codecs", dependencies: ["Media", "CodecShims", "CSndFile"]),
+        .target(name: "Spectral", dependencies: ["Media", "CFFTW", "CSoxr"]),
+        .target(name: "Tracemark", dependencies: ["Media", "Codecs", "Spectral"]),
+        .executableTarget(
+            name: "TracemarkCLI",
+            dependencies: ["Tracemark", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        // MARK: Tests
+        .target(name: "TestSupport", dependencies: ["Media"], path: "Tests/TestSupport"),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "TestSupport"]),
+        .testTarget(name: "CodecsTests", dependencies: ["Codecs", "Media", "TestSupport"]),
+        .testTarget(name: "SpectralTests", dependencies: ["Spectral", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ]
+)

@@ -1,0 +1,1 @@
+int tm_codec_shims_version(void) { return 1; }

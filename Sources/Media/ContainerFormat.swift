@@ -1,0 +1,40 @@
+/// The kind of media a file holds.
+public enum MediaKind: String, Sendable, Codable {
+    case image
+    case audio
+}
+
+/// A file container tracemark reads and writes, recognised from content (magic bytes).
+public enum ContainerFormat: String, Sendable, Codable, CaseIterable {
+    case png
+    case jpeg
+    case wav
+    case flac
+    /// Ogg with a Vorbis stream.
+    case ogg
+    /// Ogg with an Opus stream.
+    case opus
+    case mp3
+
+    public var kind: MediaKind {
+        switch self {
+        case .png, .jpeg: .image
+        case .wav, .flac, .ogg, .opus, .mp3: .audio
+        }
+    }
+
+    /// The container implied by a file name's extension (case-insensitive), used only to choose an
+    /// *output* format; inputs are always recognised by content.
+    public init?(pathExtension: String) {
+        switch pathExtension.lowercased() {
+        case "png": self = .png
+        case "jpg", "jpeg", "jpe", "jfif": self = .jpeg
+        case "wav", "wave": self = .wav
+        case "flac": self = .flac
+        case "ogg", "oga": self = .ogg
+        case "opus": self = .opus
+        case "mp3": self = .mp3
+        default: return nil
+        }
+    }
+}
