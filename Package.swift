@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // MARK: System libraries (module map + one header each, found with pkg-config)
@@ -32,7 +33,8 @@ let package = Package(
         .target(name: "Media"),
         .target(name: "Codecs", dependencies: ["Media", "CodecShims", "CSndFile"]),
         .target(name: "Spectral", dependencies: ["Media", "CFFTW", "CSoxr"]),
-        .target(name: "Tracemark", dependencies: ["Media", "Codecs", "Spectral"]),
+        .target(name: "Marking", dependencies: ["Media", "Spectral", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Tracemark", dependencies: ["Media", "Codecs", "Spectral", "Marking"]),
         .executableTarget(
             name: "TracemarkCLI",
             dependencies: ["Tracemark", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -43,6 +45,7 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media", "TestSupport"]),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs", "Media", "TestSupport"]),
         .testTarget(name: "SpectralTests", dependencies: ["Spectral", "TestSupport"]),
+        .testTarget(name: "MarkingTests", dependencies: ["Marking", "Media", "Spectral", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]
 )

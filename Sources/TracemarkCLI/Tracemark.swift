@@ -1,7 +1,16 @@
 import ArgumentParser
-import Tracemark
 
+/// The command-line tool. Each subcommand lives in its own file as `extension TracemarkCommand`.
 @main
 struct TracemarkCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "tracemark")
+    static let configuration = CommandConfiguration(
+        commandName: "tracemark",
+        abstract: "Embed and detect invisible, keyed creator marks in images and audio.",
+        discussion: """
+            Media are recognised by content (PNG, JPEG, WAV, FLAC, Ogg Vorbis, Opus, MP3), never by \
+            file name. Exit codes: 0 success, 1 nothing found (detect), 2 an input failed.
+            """,
+        version: "0.1.0",
+        subcommands: []
+    )
 }

@@ -1,0 +1,123 @@
+import Media
+
+/// Options for detection.
+public struct ImageDetectOptions: Sendable {
+    /// Largest false-positive probability at which a mark is reported (per image).
+    public var threshold: Double
+
+    public static let defaultThreshold = 1e-9
+
+    public init(threshold: Double = defaultThreshold) {
+        self.threshold = threshold
+    }
+}
+
+/// Detects the image mark under one key. Build once per key (the codebook is the per-key work)
+/// and call ``detect(_:options:)`` for any number of images, from any number of threads.
+public struct ImageDetector: Sendable {
+    public let codebook: ImageMarkCodebook
+
+    public init(key: MarkKey) { codebook = ImageMarkCodebook(key: key) }
+    public init(codebook: ImageMarkCodebook) { self.codebook = codebook }
+
+    /// Lattice candidates taken from the autocorrelation search.
+    static let latticeCandidates = 3
+    /// Alignments (lattice × orientation, ranked by the pilot) whose payload chips are tested.
+    /// Fixed in advance: the false-positive probability is this many times the per-test tail.
+    public static let testedAlignments = 4
+
+    /// Looks for the mark in `image` (any size; colour or gray; only luma is used).
+    /// - Complexity: O(pixels) to reduce the image, then about O(n log n) on a ~256-px working image.
+    public func detect(_ image: PlanarImage, options: ImageDetectOptions = .init()) -> ImageDetection {
+        let luma = Luminance.plane(of: image)
+        let working = WorkingImage.reduced(luma)
+        let scale = Double(working.width) / Double(image.width)
+        return detect(working: working, toInputScale: scale, options: options)
+    }
+
+    func detect(working: Plane, toInputScale scale: Double, options: ImageDetectOptions) -> ImageDetection {
+        var result = ImageDetection(detected: false, payload: nil, falsePositiveProbability: 1,
+                                    threshold: options.threshold, sync: nil, chiSquare: 0,
+                                    degreesOfFreedom: TileLayout.codedBits)
+        guard min(working.width, working.height) >= 2 * Int(LatticeSync.minimumPeriod) else { return result }
+        let (whitened, valid) = WorkingImage.whitened(working)
+        let lattices = LatticeSync.candidates(whitened: whitened, count: Self.latticeCandidates)
+
+        var ranked = [(lattice: TileLattice, fold: [Float], alignment: TileFold.Alignment)]()
+        for candidate in lattices {
+            let fold = TileFold.fold(whitened, valid: valid, lattice: candidate.lattice)
+            for alignment in TileFold.alignments(of: fold, codebook: codebook) {
+                ranked.append((candidate.lattice, fold, alignment))
+            }
+        }
+        ranked.sort { $0.alignment.pilotScore > $1.alignment.pilotScore }
+
+        var best: (evidence: PayloadEvidence, lattice: TileLattice, alignment: TileFold.Alignment)?
+        for entry in ranked.prefix(Self.testedAlignments) {
+            let chips = TileFold.chips(of: entry.fold, alignment: entry.alignment)
+            let evidence = PayloadEvidence(chips: chips, codebook: codebook)
+            if best == nil || evidence.logTail < best!.evidence.logTail {
+                best = (evidence, entry.lattice, entry.alignment)
+            }
+        }
+        guard let best else { return result }
+        let probability = min(1, Double(Self.testedAlignments) * exp(best.evidence.logTail))
+        result.falsePositiveProbability = probability
+        result.chiSquare = best.evidence.chiSquare
+        result.degreesOfFreedom = best.evidence.degreesOfFreedom
+        result.detected = probability <= options.threshold
+        result.payload = result.detected ? best.evidence.payload : nil
+        result.sync = Self.sync(lattice: best.lattice, alignment: best.alignment, toInputScale: scale)
+        return result
+    }
+
+    static func sync(lattice: TileLattice, alignment: TileFold.Alignment, toInputScale scale: Double) -> ImageSync {
+        let inverse = alignment.orientation.inverse
+        let axis = lattice.v1 * Double(inverse.a) + lattice.v2 * Double(inverse.c)
+        let mirrored = (lattice.determinant < 0) != alignment.orientation.isReflection
+        let origin = (lattice.v1 * alignment.shift.x + lattice.v2 * alignment.shift.y) / Double(TileLayout.foldSize)
+        return ImageSync(tilePeriod: lattice.period / scale,
+                         rotationDegrees: atan2(axis.y, axis.x) * 180 / .pi,
+                         aspect: simdLength(lattice.v1) / simdLength(lattice.v2),
+                         mirrored: mirrored,
+                         offset: origin / scale)
+    }
+}
+
+/// The payload chips' evidence at one alignment: the exact-null χ² statistic and the decoded word.
+struct PayloadEvidence {
+    var chiSquare: Double
+    var degreesOfFreedom: Int
+    /// ln P(χ²_dof ≥ chiSquare).
+    var logTail: Double
+    var payload: Payload?
+
+    init(chips: [Float], codebook: ImageMarkCodebook) {
+        let perBit = TileLayout.chipsPerCodedBit
+        var soft = [Float](repeating: 0, count: TileLayout.codedBits)
+        var statistic = 0.0
+        var dof = 0
+        for bit in 0..<TileLayout.codedBits {
+            var correlation: Float = 0, energy: Float = 0
+            for k in (bit * perBit)..<(bit * perBit + perBit) {
+                let y = chips[codebook.payloadChips[k]]
+                correlation += codebook.payloadWeights[k] * y
+                energy += y * y
+            }
+            soft[bit] = correlation
+            // Given the chips y, Σ g y / ‖y‖ with keyed g ~ N(0,1) is exactly N(0,1) without a mark.
+            if energy > 0 {
+                let s = Double(correlation) / Double(energy).squareRoot()
+                statistic += s * s
+                dof += 1
+            }
+        }
+        chiSquare = statistic
+        degreesOfFreedom = max(dof, 1)
+        logTail = TailProbability.logChiSquare(statistic, degreesOfFreedom: degreesOfFreedom)
+        let bits = ConvolutionalCode.decode(soft, informationBits: TileLayout.informationBits)
+        payload = PayloadFrame.payload(from: bits)
+    }
+}
+
+import Foundation

@@ -1,0 +1,71 @@
+import Media
+
+/// Options for marking an image.
+public struct ImageEmbedOptions: Sendable {
+    /// Amplitude relative to the default: 1 gives about ``referencePSNR``; 2 doubles the mark
+    /// (6 dB lower PSNR, more robust), 0.5 halves it.
+    public var strength: Double
+
+    /// The PSNR (dB) that strength 1 aims at, before clipping at black and white (which only raises it).
+    public static let referencePSNR = 40.5
+
+    public init(strength: Double = 1) {
+        self.strength = strength
+    }
+}
+
+/// A marked image and what marking it cost.
+public struct ImageEmbedding: Sendable {
+    public var image: PlanarImage
+    /// PSNR of the marked image against the original, colour planes, dB.
+    public var psnr: Double
+    /// Mean SSIM of the luma.
+    public var ssim: Double
+    /// The mark's chip size in pixels (the short side / 128, at least 2).
+    public var chipSize: Double
+}
+
+/// Embeds the image mark under one key. Build it once per key and reuse it: the keyed codebook is
+/// the only per-key work.
+public struct ImageMarker: Sendable {
+    public let codebook: ImageMarkCodebook
+
+    public init(key: MarkKey) { codebook = ImageMarkCodebook(key: key) }
+    public init(codebook: ImageMarkCodebook) { self.codebook = codebook }
+
+    /// The smallest short side that still holds a couple of tiles.
+    public static let minimumShortSide = 64
+
+    /// Marks `image` with `payload`. Alpha, ICC profile and EXIF are carried over untouched.
+    /// - Complexity: O(pixels); a few passes over the luma.
+    public func embed(_ image: PlanarImage, payload: Payload, options: ImageEmbedOptions = .init()) throws(MarkError) -> ImageEmbedding {
+        let shortSide = min(image.width, image.height)
+        guard shortSide >= Self.minimumShortSide else {
+            throw .mediaTooSmall("\(image.width)×\(image.height) pixels; the short side must be at least \(Self.minimumShortSide)")
+        }
+        guard options.strength > 0, options.strength.isFinite else {
+            throw .invalidParameter("strength must be a positive number, not \(options.strength)")
+        }
+        let luma = Luminance.plane(of: image)
+        let chipSize = TileLayout.chipSize(shortSide: shortSide)
+        var delta = MarkField.render(chips: codebook.chipAmplitudes(for: payload),
+                                     width: image.width, height: image.height, chipSize: chipSize)
+        let mask = PerceptualMask.weights(luma: luma, chipSize: chipSize)
+        var energy: Double = 0
+        for i in 0..<delta.count {
+            delta.values[i] *= mask.values[i]
+            energy += Double(delta.values[i] * delta.values[i])
+        }
+        let rms = (energy / Double(delta.count)).squareRoot()
+        let targetRMS = pow(10, -ImageEmbedOptions.referencePSNR / 20) * options.strength
+        let gain = Float(targetRMS / max(rms, 1e-12))
+        for i in 0..<delta.count { delta.values[i] *= gain }
+
+        var marked = image
+        Luminance.add(delta, to: &marked)
+        return ImageEmbedding(image: marked, psnr: ImageQuality.psnr(image, marked),
+                              ssim: ImageQuality.ssim(image, marked), chipSize: chipSize)
+    }
+}
+
+import Foundation

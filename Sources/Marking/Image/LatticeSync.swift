@@ -1,0 +1,192 @@
+import Spectral
+
+/// Finds the tile period vectors from the autocorrelation of the whitened working image.
+///
+/// A mark that repeats with period vectors v1, v2 makes the autocorrelation peak on the lattice
+/// {n1·v1 + n2·v2} (Kutter 1998; Alattar & Meyer 2003), whatever scaling, rotation or aspect
+/// change the image went through. The search:
+///
+/// ```
+///   whitened image ──FFT──▶ |X|² ──IFFT──▶ autocorrelation A(τ) ──÷ noise level──▶ z(τ)
+///   coarse: every square lattice (period P, angle θ), 1-px steps, scored on a 3×3-smoothed z at
+///           v1, v2, v1+v2, v1−v2
+///   fine:   least-squares fit of L = [v1 v2] to the sub-pixel peaks found near up to 12 lattice
+///           points (absorbs aspect change and shear)
+/// ```
+enum LatticeSync {
+    /// Period search range in working pixels: ≥ 32 chips of ≥ 0.75 px, and at least 2 periods
+    /// across the image's short side.
+    static let minimumPeriod = 24.0
+    static let maximumPeriod = 192.0
+
+    struct Candidate {
+        var lattice: TileLattice
+        var score: Double
+    }
+
+    static func candidates(whitened h: Plane, count: Int) -> [Candidate] {
+        let z = autocorrelationScores(h)
+        let smoothed = z.plane.boxMean(radius: 1)
+        let shortSide = Double(min(h.width, h.height))
+        let maxPeriod = min(maximumPeriod, shortSide / 2)
+        guard maxPeriod > minimumPeriod else { return [] }
+
+        var found = [Candidate]()
+        var period = minimumPeriod
+        while period <= maxPeriod {
+            let step = 1 / period
+            var angle = 0.0
+            while angle < Double.pi / 2 {
+                let lattice = TileLattice(period: period, angle: angle)
+                let score = z.sample(smoothed, lattice.v1) + z.sample(smoothed, lattice.v2)
+                    + 0.7 * (z.sample(smoothed, lattice.point(1, 1)) + z.sample(smoothed, lattice.point(1, -1)))
+                found.append(Candidate(lattice: lattice, score: score))
+                angle += step
+            }
+            period += 1
+        }
+        found.sort { $0.score > $1.score }
+        var kept = [Candidate]()
+        for candidate in found {
+            if kept.count == count { break }
+            let distinct = kept.allSatisfy { other in
+                let d1 = simdLength(candidate.lattice.v1 - other.lattice.v1)
+                let d2 = simdLength(candidate.lattice.v1 - other.lattice.v2)
+                let d3 = simdLength(candidate.lattice.v1 + other.lattice.v2)
+                let d4 = simdLength(candidate.lattice.v1 + other.lattice.v1)
+                return min(d1, d2, d3, d4) > 3
+            }
+            if distinct { kept.append(candidate) }
+        }
+        return kept.map { Candidate(lattice: refine($0.lattice, z: z), score: $0.score) }
+    }
+
+    /// Least-squares refinement of a lattice from the sub-pixel positions of the autocorrelation
+    /// peaks near its predicted points.
+    static func refine(_ start: TileLattice, z: LagScores) -> TileLattice {
+        let points = [(1, 0), (0, 1), (1, 1), (1, -1), (2, 0), (0, 2), (2, 1), (1, 2), (2, -1), (1, -2), (3, 0), (0, 3)]
+        var lattice = start
+        for _ in 0..<2 {
+            // Normal equations for τ ≈ L n:  L = (Σ w τ nᵀ)(Σ w n nᵀ)⁻¹.
+            var tn = (SIMD2<Double>(0, 0), SIMD2<Double>(0, 0))  // columns of Σ w τ nᵀ
+            var nn = (0.0, 0.0, 0.0)  // Σ w n1², Σ w n1 n2, Σ w n2²
+            var used = 0
+            for (n1, n2) in points {
+                let predicted = lattice.point(n1, n2)
+                guard let (peak, height) = z.localPeak(near: predicted, radius: 2), height > 1.5 else { continue }
+                let w = height
+                tn.0 += peak * (w * Double(n1))
+                tn.1 += peak * (w * Double(n2))
+                nn.0 += w * Double(n1 * n1)
+                nn.1 += w * Double(n1 * n2)
+                nn.2 += w * Double(n2 * n2)
+                used += 1
+            }
+            let det = nn.0 * nn.2 - nn.1 * nn.1
+            guard used >= 3, det > 1e-9 else { break }
+            // (Σ n nᵀ)⁻¹ = [[nn2, −nn1], [−nn1, nn0]] / det
+            let v1 = (tn.0 * nn.2 - tn.1 * nn.1) / det
+            let v2 = (tn.1 * nn.0 - tn.0 * nn.1) / det
+            lattice = TileLattice(v1: v1, v2: v2)
+        }
+        return lattice
+    }
+
+    /// Autocorrelation of the whitened image as approximate z-scores over a window of lags.
+    static func autocorrelationScores(_ h: Plane) -> LagScores {
+        let maxLagX = min(h.width - 1, Int(2 * maximumPeriod))
+        let maxLagY = min(h.height - 1, Int(2 * maximumPeriod))
+        let rows = FFTSize.good(atLeast: h.height + maxLagY)
+        let columns = FFTSize.good(atLeast: h.width + maxLagX)
+        let fft = RealFFT.shared(shape: [rows, columns])
+        let signal = AlignedFloatBuffer(count: rows * columns)
+        signal.withUnsafeMutableBufferPointer { out in
+            h.values.withUnsafeBufferPointer { src in
+                for y in 0..<h.height {
+                    for x in 0..<h.width { out[y * columns + x] = src[y * h.width + x] }
+                }
+            }
+        }
+        let spectrum = AlignedComplexBuffer(count: fft.spectrumCount)
+        fft.forward(signal, into: spectrum)
+        spectrum.withUnsafeMutableBufferPointer { s in
+            for i in 0..<s.count { s[i] = ComplexFloat(re: s[i].squaredMagnitude, im: 0) }
+        }
+        fft.inverse(overwriting: spectrum, into: signal)
+
+        let zeroLag = signal[0]
+        let sigma2 = Double(zeroLag) / Double(h.count)
+        let width = 2 * maxLagX + 1, height = 2 * maxLagY + 1
+        var z = Plane(width: width, height: height)
+        signal.withUnsafeBufferPointer { a in
+            for ty in -maxLagY...maxLagY {
+                let row = ((ty % rows) + rows) % rows
+                let overlapY = Double(h.height - abs(ty))
+                for tx in -maxLagX...maxLagX {
+                    let column = ((tx % columns) + columns) % columns
+                    let overlap = overlapY * Double(h.width - abs(tx))
+                    let value = Double(a[row * columns + column])
+                    z[tx + maxLagX, ty + maxLagY] = Float(value / (sigma2 * overlap.squareRoot()))
+                }
+            }
+        }
+        // The zero lag and its immediate neighbours are the image's own (unmarked) correlation.
+        for ty in -2...2 { for tx in -2...2 where abs(tx) <= maxLagX && abs(ty) <= maxLagY { z[tx + maxLagX, ty + maxLagY] = 0 } }
+        return LagScores(plane: z, maxLagX: maxLagX, maxLagY: maxLagY)
+    }
+}
+
+/// z-scores indexed by lag (τx, τy) ∈ [−maxLagX, maxLagX] × [−maxLagY, maxLagY].
+struct LagScores {
+    var plane: Plane
+    var maxLagX: Int
+    var maxLagY: Int
+
+    /// Bilinear sample of `source` (a plane on the same lag grid) at a real lag; 0 outside.
+    func sample(_ source: Plane, _ lag: SIMD2<Double>) -> Double {
+        let x = lag.x + Double(maxLagX), y = lag.y + Double(maxLagY)
+        guard x >= 0, y >= 0, x < Double(source.width - 1), y < Double(source.height - 1) else { return 0 }
+        let x0 = Int(x), y0 = Int(y)
+        let fx = Float(x - Double(x0)), fy = Float(y - Double(y0))
+        let top = source[x0, y0] + fx * (source[x0 + 1, y0] - source[x0, y0])
+        let bottom = source[x0, y0 + 1] + fx * (source[x0 + 1, y0 + 1] - source[x0, y0 + 1])
+        return Double(top + fy * (bottom - top))
+    }
+
+    /// The highest score within `radius` of `lag`, refined to sub-pixel by a parabola in each axis.
+    func localPeak(near lag: SIMD2<Double>, radius: Int) -> (SIMD2<Double>, Double)? {
+        let cx = Int(lag.x.rounded()) + maxLagX, cy = Int(lag.y.rounded()) + maxLagY
+        var best = -Float.infinity, bx = 0, by = 0
+        for y in (cy - radius)...(cy + radius) where y >= 1 && y < plane.height - 1 {
+            for x in (cx - radius)...(cx + radius) where x >= 1 && x < plane.width - 1 {
+                if plane[x, y] > best { best = plane[x, y]; bx = x; by = y }
+            }
+        }
+        guard best > -.infinity else { return nil }
+        func offset(_ minus: Float, _ centre: Float, _ plus: Float) -> Double {
+            let denominator = minus - 2 * centre + plus
+            return denominator < 0 ? Double(0.5 * (minus - plus) / denominator) : 0
+        }
+        let dx = offset(plane[bx - 1, by], best, plane[bx + 1, by])
+        let dy = offset(plane[bx, by - 1], best, plane[bx, by + 1])
+        return (SIMD2(Double(bx - maxLagX) + dx, Double(by - maxLagY) + dy), Double(best))
+    }
+}
+
+/// FFT sizes with only the factors 2, 3, 5 (FFTW's fastest codelets).
+enum FFTSize {
+    static func good(atLeast n: Int) -> Int {
+        var candidate = max(1, n)
+        while true {
+            var m = candidate
+            for p in [2, 3, 5] { while m % p == 0 { m /= p } }
+            if m == 1 { return candidate }
+            candidate += 1
+        }
+    }
+}
+
+@inline(__always)
+func simdLength(_ v: SIMD2<Double>) -> Double { (v * v).sum().squareRoot() }
+
+import Foundation

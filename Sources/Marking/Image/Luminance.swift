@@ -1,0 +1,42 @@
+import Media
+
+/// BT.601 luma, the Y that JPEG encodes: the mark lives here so that chroma subsampling cannot
+/// touch it.
+enum Luminance {
+    static let weights: (r: Float, g: Float, b: Float) = (0.299, 0.587, 0.114)
+
+    /// The luma plane of an image (the gray plane itself for gray images).
+    static func plane(of image: PlanarImage) -> Plane {
+        switch image.colorModel {
+        case .gray, .grayAlpha:
+            return Plane(width: image.width, height: image.height, values: image.planes[0])
+        case .rgb, .rgba:
+            var y = [Float](repeating: 0, count: image.pixelCount)
+            image.planes[0].withUnsafeBufferPointer { r in
+                image.planes[1].withUnsafeBufferPointer { g in
+                    image.planes[2].withUnsafeBufferPointer { b in
+                        y.withUnsafeMutableBufferPointer { out in
+                            for i in 0..<out.count {
+                                out[i] = weights.r * r[i] + weights.g * g[i] + weights.b * b[i]
+                            }
+                        }
+                    }
+                }
+            }
+            return Plane(width: image.width, height: image.height, values: y)
+        }
+    }
+
+    /// Adds `delta` to every colour plane (which adds exactly `delta` to luma and leaves Cb, Cr
+    /// unchanged), clipping to `0...1`. Alpha is untouched.
+    static func add(_ delta: Plane, to image: inout PlanarImage) {
+        precondition(delta.width == image.width && delta.height == image.height)
+        for c in 0..<image.colorModel.colorChannelCount {
+            image.planes[c].withUnsafeMutableBufferPointer { plane in
+                delta.values.withUnsafeBufferPointer { d in
+                    for i in 0..<plane.count { plane[i] = min(1, max(0, plane[i] + d[i])) }
+                }
+            }
+        }
+    }
+}

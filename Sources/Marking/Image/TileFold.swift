@@ -1,0 +1,100 @@
+import Spectral
+
+/// Folding: every valid working pixel is mapped into tile coordinates by the inverse lattice and
+/// averaged into a 64×64 tile, so all the tiles the image still holds add up coherently.
+enum TileFold {
+    /// - Complexity: O(pixels).
+    static func fold(_ h: Plane, valid: [UInt8], lattice: TileLattice) -> [Float] {
+        let size = TileLayout.foldSize
+        var sums = [Float](repeating: 0, count: size * size)
+        var counts = [Float](repeating: 0, count: size * size)
+        let (row1, row2) = lattice.inverseRows
+        let scale = Double(size)
+        h.values.withUnsafeBufferPointer { values in
+            for y in 0..<h.height {
+                // Tile coordinates at x = 0 of this row; each step in x adds the first column of L⁻¹.
+                var t1 = row1.y * Double(y), t2 = row2.y * Double(y)
+                for x in 0..<h.width {
+                    let i = y * h.width + x
+                    if valid[i] != 0 {
+                        let bx = Int((t1 - t1.rounded(.down)) * scale) & (size - 1)
+                        let by = Int((t2 - t2.rounded(.down)) * scale) & (size - 1)
+                        sums[by * size + bx] += values[i]
+                        counts[by * size + bx] += 1
+                    }
+                    t1 += row1.x
+                    t2 += row2.x
+                }
+            }
+        }
+        var mean: Float = 0
+        for i in 0..<sums.count where counts[i] > 0 { sums[i] /= counts[i]; mean += sums[i] }
+        mean /= Float(sums.count)
+        return sums.map { $0 - mean }
+    }
+
+    /// One way the folded tile may line up with the mark's tile: an orientation of the square and a
+    /// cyclic shift (in fold samples).
+    struct Alignment {
+        var orientation: Dihedral
+        var shift: SIMD2<Double>
+        /// Pilot cross-correlation at the shift, normalised by the fold's norm (for ranking only).
+        var pilotScore: Double
+    }
+
+    /// The best shift for each of the 8 orientations, by FFT cross-correlation with the pilot.
+    static func alignments(of fold: [Float], codebook: ImageMarkCodebook) -> [Alignment] {
+        let size = TileLayout.foldSize
+        let fft = RealFFT.shared(shape: [size, size])
+        let spectrum = fft.forward(fold)
+        let norm = max(Double(fold.reduce(0) { $0 + $1 * $1 }).squareRoot(), 1e-12)
+        return zip(Dihedral.all, codebook.pilotSpectra).map { orientation, pilot in
+            let product = zip(spectrum, pilot).map { $0 * $1 }
+            let correlation = fft.inverse(product)
+            var best = 0
+            for i in 1..<correlation.count where correlation[i] > correlation[best] { best = i }
+            let bx = best % size, by = best / size
+            func at(_ x: Int, _ y: Int) -> Float { correlation[((y + size) % size) * size + (x + size) % size] }
+            func offset(_ minus: Float, _ centre: Float, _ plus: Float) -> Double {
+                let d = minus - 2 * centre + plus
+                return d < 0 ? Double(0.5 * (minus - plus) / d) : 0
+            }
+            let dx = offset(at(bx - 1, by), at(bx, by), at(bx + 1, by))
+            let dy = offset(at(bx, by - 1), at(bx, by), at(bx, by + 1))
+            return Alignment(orientation: orientation, shift: SIMD2(Double(bx) + dx, Double(by) + dy),
+                             pilotScore: Double(correlation[best]) / norm)
+        }
+    }
+
+    /// The 1024 chip values in the mark's own tile frame: chip (i, j) read from the fold at
+    /// G⁻¹(2i, 2j) + shift with the tent weights (½, 1, ½)² that match the bilinear rendering.
+    static func chips(of fold: [Float], alignment: Alignment) -> [Float] {
+        let n = TileLayout.chipsPerSide, size = TileLayout.foldSize
+        let inverse = alignment.orientation.inverse
+        let weights: [Float] = [0.5, 1, 0.5]
+        func sample(_ x: Double, _ y: Double) -> Float {
+            let fx = x - x.rounded(.down), fy = y - y.rounded(.down)
+            let x0 = Int(x.rounded(.down)), y0 = Int(y.rounded(.down))
+            func at(_ u: Int, _ v: Int) -> Float { fold[((v % size + size) % size) * size + (u % size + size) % size] }
+            let top = Double(at(x0, y0)) * (1 - fx) + Double(at(x0 + 1, y0)) * fx
+            let bottom = Double(at(x0, y0 + 1)) * (1 - fx) + Double(at(x0 + 1, y0 + 1)) * fx
+            return Float(top * (1 - fy) + bottom * fy)
+        }
+        var chips = [Float](repeating: 0, count: n * n)
+        for j in 0..<n {
+            for i in 0..<n {
+                var value: Float = 0
+                for dy in -1...1 {
+                    for dx in -1...1 {
+                        let cx = 2 * i + dx, cy = 2 * j + dy
+                        let px = inverse.a * cx + inverse.b * cy, py = inverse.c * cx + inverse.d * cy
+                        value += weights[dx + 1] * weights[dy + 1]
+                            * sample(Double(px) + alignment.shift.x, Double(py) + alignment.shift.y)
+                    }
+                }
+                chips[j * n + i] = value
+            }
+        }
+        return chips
+    }
+}
