@@ -34,11 +34,15 @@ let package = Package(
         .target(name: "Codecs", dependencies: ["Media", "CodecShims", "CSndFile"]),
         .target(name: "Spectral", dependencies: ["Media", "CFFTW", "CSoxr"]),
         .target(name: "Marking", dependencies: ["Media", "Spectral", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Attacks", dependencies: ["Media", "Codecs", "Spectral"]),
         .target(name: "Tracemark", dependencies: ["Media", "Codecs", "Spectral", "Marking"]),
         .executableTarget(
             name: "TracemarkCLI",
             dependencies: ["Tracemark", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+
+        // MARK: Tools (benchmarks and measurements that print figures)
+        .executableTarget(name: "ImageLab", dependencies: ["Tracemark"], path: "Tools/ImageLab"),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["Media"], path: "Tests/TestSupport"),
@@ -46,6 +50,7 @@ let package = Package(
         .testTarget(name: "CodecsTests", dependencies: ["Codecs", "Media", "TestSupport"]),
         .testTarget(name: "SpectralTests", dependencies: ["Spectral", "TestSupport"]),
         .testTarget(name: "MarkingTests", dependencies: ["Marking", "Media", "Spectral", "TestSupport"]),
+        .testTarget(name: "AttacksTests", dependencies: ["Attacks", "Media", "Codecs", "Spectral", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]
 )

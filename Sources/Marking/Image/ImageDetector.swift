@@ -21,7 +21,7 @@ public struct ImageDetector: Sendable {
     public init(codebook: ImageMarkCodebook) { self.codebook = codebook }
 
     /// Lattice candidates taken from the autocorrelation search.
-    static let latticeCandidates = 3
+    static let latticeCandidates = 8
     /// Alignments (lattice × orientation, ranked by the pilot) whose payload chips are tested.
     /// Fixed in advance: the false-positive probability is this many times the per-test tail.
     public static let testedAlignments = 4
@@ -56,12 +56,12 @@ public struct ImageDetector: Sendable {
         for entry in ranked.prefix(Self.testedAlignments) {
             let chips = TileFold.chips(of: entry.fold, alignment: entry.alignment)
             let evidence = PayloadEvidence(chips: chips, codebook: codebook)
-            if best == nil || evidence.logTail < best!.evidence.logTail {
+            if best == nil || evidence.logFalsePositive < best!.evidence.logFalsePositive {
                 best = (evidence, entry.lattice, entry.alignment)
             }
         }
         guard let best else { return result }
-        let probability = min(1, Double(Self.testedAlignments) * exp(best.evidence.logTail))
+        let probability = min(1, Double(Self.testedAlignments) * exp(best.evidence.logFalsePositive))
         result.falsePositiveProbability = probability
         result.chiSquare = best.evidence.chiSquare
         result.degreesOfFreedom = best.evidence.degreesOfFreedom
@@ -90,7 +90,18 @@ struct PayloadEvidence {
     var degreesOfFreedom: Int
     /// ln P(χ²_dof ≥ chiSquare).
     var logTail: Double
+    /// The payload decoded, when its CRC holds.
     var payload: Payload?
+
+    /// ln of the false-positive probability of this evidence at one alignment: outcomes whose CRC
+    /// holds rank above all outcomes whose CRC fails, then by the χ² tail. Without a mark the CRC
+    /// holds with probability 2⁻¹⁶ independently of the χ² tail p, so
+    ///   P(FPR ≤ t) = t exactly, with FPR = 2⁻¹⁶·p (CRC holds) or 2⁻¹⁶ + (1 − 2⁻¹⁶)·p (it fails).
+    var logFalsePositive: Double {
+        let crcPass = 0x1p-16
+        if payload != nil { return log(crcPass) + logTail }
+        return log(crcPass + (1 - crcPass) * exp(logTail))
+    }
 
     init(chips: [Float], codebook: ImageMarkCodebook) {
         let perBit = TileLayout.chipsPerCodedBit

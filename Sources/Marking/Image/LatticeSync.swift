@@ -14,10 +14,12 @@ import Spectral
 ///           points (absorbs aspect change and shear)
 /// ```
 enum LatticeSync {
-    /// Period search range in working pixels: ≥ 32 chips of ≥ 0.75 px, and at least 2 periods
-    /// across the image's short side.
+    /// Period search range in working pixels: ≥ 32 chips of ≥ 0.75 px, and at least
+    /// ``minimumPeriodsAcross`` periods across the image's short side (a quarter-area crop of an
+    /// image marked with 4 tiles across leaves 2).
     static let minimumPeriod = 24.0
     static let maximumPeriod = 192.0
+    static let minimumPeriodsAcross = 1.4
 
     struct Candidate {
         var lattice: TileLattice
@@ -26,20 +28,32 @@ enum LatticeSync {
 
     static func candidates(whitened h: Plane, count: Int) -> [Candidate] {
         let z = autocorrelationScores(h)
-        let smoothed = z.plane.boxMean(radius: 1)
+        // A mark's autocorrelation peak is about one chip (P/32) wide; a host's JPEG block grid
+        // gives 1-px peaks. Summing z over a window matched to the hypothesised chip favours the
+        // former; box sums (mean × side) keep pure noise at unit scale across window sizes.
+        let smoothed: [Plane] = (0...4).map { radius in
+            var plane = z.plane.boxMean(radius: radius)
+            let side = Float(2 * radius + 1)
+            for i in 0..<plane.count { plane.values[i] *= side }
+            return plane
+        }
         let shortSide = Double(min(h.width, h.height))
-        let maxPeriod = min(maximumPeriod, shortSide / 2)
-        guard maxPeriod > minimumPeriod else { return [] }
+        // At most 128 chips (4 tiles) fit across the marked image's short side, and crops only make
+        // the tile relatively larger: the period is at least a quarter of the short side.
+        let minPeriod = max(minimumPeriod, 0.85 * shortSide / 4)
+        let maxPeriod = min(maximumPeriod, shortSide / minimumPeriodsAcross)
+        guard maxPeriod > minPeriod else { return [] }
 
         var found = [Candidate]()
-        var period = minimumPeriod
+        var period = minPeriod
         while period <= maxPeriod {
+            let scores = smoothed[min(4, Int((period / 64).rounded()))]
             let step = 1 / period
             var angle = 0.0
             while angle < Double.pi / 2 {
                 let lattice = TileLattice(period: period, angle: angle)
-                let score = z.sample(smoothed, lattice.v1) + z.sample(smoothed, lattice.v2)
-                    + 0.7 * (z.sample(smoothed, lattice.point(1, 1)) + z.sample(smoothed, lattice.point(1, -1)))
+                let score = z.sample(scores, lattice.v1) + z.sample(scores, lattice.v2)
+                    + 0.7 * (z.sample(scores, lattice.point(1, 1)) + z.sample(scores, lattice.point(1, -1)))
                 found.append(Candidate(lattice: lattice, score: score))
                 angle += step
             }

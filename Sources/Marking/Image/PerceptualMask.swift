@@ -6,7 +6,7 @@ enum PerceptualMask {
     /// Weights relative to the median activity, compressed and bounded.
     static let floor: Float = 0.15
     static let ceiling: Float = 3.0
-    static let exponent: Float = 0.7
+    static let exponent: Float = 0.5
 
     static func weights(luma: Plane, chipSize: Double) -> Plane {
         let detailRadius = max(1, Int((chipSize / 4).rounded()))

@@ -1,0 +1,58 @@
+import Media
+
+/// Applying one attack to an image: each case hands over to the kernel file that does the work.
+extension Attack {
+    /// This attack applied to `image`; `seed` drives any randomness (crop position, noise).
+    ///
+    /// Geometric attacks and filters (resize, crop, rotate, flip, blur, median) act on every plane,
+    /// alpha included, so transparency follows the pixels. Tone attacks (noise, brightness,
+    /// contrast, gamma) leave alpha alone: they model changes to the colours, not to coverage.
+    /// Metadata (ICC profile, EXIF) is kept; `jpeg` and `png` return what their decoder read.
+    /// - Throws: ``AttackError/notApplicable(attack:kind:)`` for an audio attack, the codec's
+    ///   error from `jpeg` and `png`.
+    public func apply(to image: PlanarImage, seed: UInt64) throws -> PlanarImage {
+        var random = AttackRandom(seed: seed)
+        switch self {
+        case let .jpeg(quality):
+            return try ImageCodecAttack.jpeg(image, quality: quality)
+        case .png:
+            return try ImageCodecAttack.png(image)
+        case let .resize(factor):
+            let width = max(1, Int((Double(image.width) * factor).rounded()))
+            let height = max(1, Int((Double(image.height) * factor).rounded()))
+            return ImageResampling.resize(image, width: width, height: height)
+        case let .resizeShort(pixels):
+            let short = min(image.width, image.height)
+            let scale = Double(pixels) / Double(short)
+            let width = image.width == short ? pixels : max(1, Int((Double(image.width) * scale).rounded()))
+            let height = image.height == short ? pixels : max(1, Int((Double(image.height) * scale).rounded()))
+            return ImageResampling.resize(image, width: width, height: height)
+        case let .crop(area):
+            return ImageGeometry.randomCrop(image, area: area, random: &random)
+        case let .centerCrop(width, height):
+            return ImageGeometry.centerCrop(image, width: width, height: height)
+        case let .rotate(degrees, cropToValid):
+            return ImageRotation.rotate(image, degrees: degrees, cropToValid: cropToValid)
+        case .flip:
+            return ImageGeometry.flipHorizontally(image)
+        case let .aspect(factor):
+            let width = max(1, Int((Double(image.width) * factor).rounded()))
+            return ImageResampling.resize(image, width: width, height: image.height)
+        case let .noise(sigma):
+            return ImageTone.addGaussianNoise(image, sigma: Float(sigma / 255), random: &random)
+        case let .blur(sigma):
+            return ImageFilters.gaussianBlur(image, sigma: sigma)
+        case let .median(size):
+            return ImageFilters.median(image, size: size)
+        case let .brightness(factor):
+            return ImageTone.brightness(image, factor: Float(factor))
+        case let .contrast(factor):
+            return ImageTone.contrast(image, factor: Float(factor))
+        case let .gamma(gamma):
+            return ImageTone.gamma(image, gamma: Float(gamma))
+        case .mp3, .ogg, .opus, .resample, .lowpass, .highpass, .audioNoise, .volume, .excerpt,
+             .shift, .speed, .mono:
+            throw AttackError.notApplicable(attack: description, kind: .image)
+        }
+    }
+}

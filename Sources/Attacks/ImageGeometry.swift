@@ -1,0 +1,60 @@
+import Media
+
+/// Crops and mirrors: attacks that move pixels without resampling them.
+enum ImageGeometry {
+    /// A rectangle holding `area` of the pixels, with the image's aspect ratio, at a random
+    /// position. Sides are `round(w·√area) × round(h·√area)`, at least 1.
+    /// - Complexity: O(pixels kept).
+    static func randomCrop(_ image: PlanarImage, area: Double, random: inout AttackRandom) -> PlanarImage {
+        let side = area.squareRoot()
+        let width = min(image.width, max(1, Int((Double(image.width) * side).rounded())))
+        let height = min(image.height, max(1, Int((Double(image.height) * side).rounded())))
+        let x = random.nextInt(through: image.width - width)
+        let y = random.nextInt(through: image.height - height)
+        return crop(image, x: x, y: y, width: width, height: height)
+    }
+
+    /// The centred `width × height` rectangle; a side larger than the image keeps the image's
+    /// side. When the margin is odd the extra pixel is cut on the right or bottom.
+    static func centerCrop(_ image: PlanarImage, width: Int, height: Int) -> PlanarImage {
+        let width = min(width, image.width), height = min(height, image.height)
+        return crop(image, x: (image.width - width) / 2, y: (image.height - height) / 2, width: width, height: height)
+    }
+
+    /// The rectangle at `(x, y)` of `width × height` pixels, which must lie inside the image.
+    /// - Complexity: O(width · height · planes), one row copy at a time.
+    static func crop(_ image: PlanarImage, x: Int, y: Int, width: Int, height: Int) -> PlanarImage {
+        precondition(x >= 0 && y >= 0 && width > 0 && height > 0
+                     && x + width <= image.width && y + height <= image.height, "crop outside the image")
+        if width == image.width && height == image.height { return image }
+        let planes = image.planes.map { plane in
+            plane.withUnsafeBufferPointer { input in
+                makePlane(count: width * height) { output in
+                    for row in 0..<height {
+                        let from = input.baseAddress! + (y + row) * image.width + x
+                        (output.baseAddress! + row * width).update(from: from, count: width)
+                    }
+                }
+            }
+        }
+        return image.replacing(width: width, height: height, planes: planes)
+    }
+
+    /// Left and right swapped.
+    /// - Complexity: O(pixels · planes).
+    static func flipHorizontally(_ image: PlanarImage) -> PlanarImage {
+        let width = image.width
+        let planes = image.planes.map { plane in
+            plane.withUnsafeBufferPointer { input in
+                makePlane(count: plane.count) { output in
+                    for row in 0..<image.height {
+                        let from = input.baseAddress! + row * width
+                        let to = output.baseAddress! + row * width
+                        for x in 0..<width { to[x] = from[width - 1 - x] }
+                    }
+                }
+            }
+        }
+        return image.replacing(width: width, height: image.height, planes: planes)
+    }
+}

@@ -1,1 +1,0 @@
-int tm_codec_shims_version(void) { return 1; }

@@ -1,0 +1,152 @@
+internal import CSndFile
+import Media
+
+extension AudioCodec {
+    /// Encodes audio to a file in memory, keeping its sample rate and channel count.
+    ///
+    /// Lossless containers keep the sample format (see ``AudioEncodeOptions/sampleFormat``), so
+    /// decode → encode → decode of WAV or FLAC is bit-exact. Samples outside `-1...1` are clipped
+    /// to full scale when converted to integers, never wrapped around.
+    ///
+    /// Nothing is resampled: Opus takes 8, 12, 16, 24 or 48 kHz and MP3 the MPEG rates (8–48 kHz);
+    /// other rates throw ``CodecError/encodeFailed(format:reason:)`` naming the allowed ones.
+    /// - Complexity: O(frames × channels) plus the codec's own cost.
+    /// - Throws: ``CodecError/encodeFailed(format:reason:)`` for options or audio the container
+    ///   cannot take, or when the encoder fails; ``CodecError/unsupported(format:reason:)`` for
+    ///   more than 8 channels.
+    public static func encode(_ audio: AudioBuffer, options: AudioEncodeOptions) throws -> [UInt8] {
+        let container = options.format
+        var info = SF_INFO()
+        info.samplerate = Int32(clamping: audio.sampleRate)
+        info.channels = Int32(clamping: audio.channelCount)
+        info.format = try formatCode(for: audio, options: options)
+        try checkShape(of: audio, container: container)
+
+        let estimate = container == .wav ? 64 + audio.frameCount * audio.channelCount * 4 : audio.frameCount / 2
+        let stream = MemoryWriteStream(expectedSize: min(estimate, 1 << 28))
+        let file = try SoundFile.open(writing: stream, info: info, container: container)
+        // Out-of-range floats become full scale instead of wrapping to the opposite sign. With
+        // clipping on, libsndfile also scales by 2^(bits−1) rather than 2^(bits−1) − 1 when
+        // converting, the exact inverse of its read scaling — that is what makes PCM round
+        // trips bit-exact. Lossy encoders take floats and ignore the flag.
+        file.command(SFC_SET_CLIPPING, flag: true)
+        try configureRate(file, audio: audio, options: options)
+        try writeAll(audio, to: file)
+        try file.close()
+        return stream.bytes
+    }
+
+    /// `SF_FORMAT_*` major | subtype for the requested container and sample format.
+    private static func formatCode(for audio: AudioBuffer, options: AudioEncodeOptions) throws(CodecError) -> Int32 {
+        let container = options.format
+        guard let major = SoundFileFormat.majorFormat(of: container) else {
+            throw .encodeFailed(format: container, reason: "\(container.rawValue) is not an audio format")
+        }
+        if let lossy = SoundFileFormat.lossySubtype(of: container) { return major | lossy }
+        if let requested = options.sampleFormat {
+            guard let subtype = SoundFileFormat.pcmSubtype(for: requested, in: container) else {
+                throw .encodeFailed(format: container, reason: "cannot store \(requested.rawValue) samples")
+            }
+            return major | subtype
+        }
+        let kept = SoundFileFormat.pcmSubtype(for: audio.metadata.sampleFormat, in: container)
+        return major | (kept ?? Int32(SF_FORMAT_PCM_16))
+    }
+
+    /// Refuses, with a message that says what would work, what libsndfile would refuse vaguely.
+    private static func checkShape(of audio: AudioBuffer, container: ContainerFormat) throws(CodecError) {
+        guard audio.channelCount <= maximumChannelCount else {
+            throw .unsupported(format: container, reason: "\(audio.channelCount) channels; tracemark handles 1–\(maximumChannelCount)")
+        }
+        guard audio.frameCount > 0 else {
+            throw .encodeFailed(format: container, reason: "no audio frames to encode")
+        }
+        let rates: [Int]
+        switch container {
+        case .opus: rates = SoundFileFormat.opusSampleRates
+        case .mp3: rates = SoundFileFormat.mp3SampleRates
+        default: return
+        }
+        guard rates.contains(audio.sampleRate) else {
+            let allowed = rates.map(String.init).joined(separator: ", ")
+            throw .encodeFailed(format: container, reason: "sample rate \(audio.sampleRate) Hz not allowed (allowed: \(allowed) Hz); resample first")
+        }
+        if container == .mp3, audio.channelCount > 2 {
+            throw .encodeFailed(format: container, reason: "MP3 holds 1 or 2 channels, not \(audio.channelCount)")
+        }
+    }
+
+    /// Applies ``AudioEncodeOptions/vbrQuality`` or ``AudioEncodeOptions/bitrateKbps`` to a
+    /// lossy encoder. Must run before the first write: encoders fix their settings then.
+    private static func configureRate(_ file: SoundFile, audio: AudioBuffer, options: AudioEncodeOptions) throws(CodecError) {
+        let container = options.format
+        guard SoundFileFormat.lossySubtype(of: container) != nil else { return }
+        if options.vbrQuality != nil, options.bitrateKbps != nil {
+            throw .encodeFailed(format: container, reason: "set either vbrQuality or bitrateKbps, not both")
+        }
+        if let quality = options.vbrQuality {
+            guard (0...1).contains(quality) else {
+                throw .encodeFailed(format: container, reason: "vbrQuality \(quality) is outside 0...1")
+            }
+            guard file.command(SFC_SET_COMPRESSION_LEVEL, 1 - quality) else {
+                throw .encodeFailed(format: container, reason: "encoder refused quality \(quality): \(file.errorMessage)")
+            }
+        }
+        guard let kbps = options.bitrateKbps else { return }
+        let level: Double
+        switch container {
+        case .mp3:
+            let bitrates = LossyRateControl.mp3Bitrates(sampleRate: audio.sampleRate)
+            guard bitrates.contains(kbps) else {
+                let allowed = bitrates.map(String.init).joined(separator: ", ")
+                throw .encodeFailed(format: container, reason: "\(kbps) kbit/s not available at \(audio.sampleRate) Hz (allowed: \(allowed))")
+            }
+            level = LossyRateControl.mp3CompressionLevel(kbps: kbps, sampleRate: audio.sampleRate)
+        case .opus:
+            let range = LossyRateControl.opusBitsPerChannel
+            guard range.contains(kbps * 1000 / audio.channelCount) else {
+                throw .encodeFailed(format: container, reason: "\(kbps) kbit/s for \(audio.channelCount) channel(s) is outside \(range.lowerBound / 1000)–\(range.upperBound / 1000) kbit/s per channel")
+            }
+            level = LossyRateControl.opusCompressionLevel(kbps: kbps, channels: audio.channelCount)
+        default:
+            throw .encodeFailed(format: container, reason: "bitrateKbps is not available for Vorbis; use vbrQuality")
+        }
+        guard file.command(SFC_SET_COMPRESSION_LEVEL, level) else {
+            throw .encodeFailed(format: container, reason: "encoder refused \(kbps) kbit/s: \(file.errorMessage)")
+        }
+        // Set the level first: libsndfile's MP3 writer re-derives the bitrate from the stored
+        // level when the mode changes, and fails if none is stored yet (mpeg_l3_encode.c).
+        let constant = Int32(SF_BITRATE_MODE_CONSTANT)
+        if !file.command(SFC_SET_BITRATE_MODE, constant), container == .mp3 {
+            throw .encodeFailed(format: container, reason: "encoder refused constant bitrate: \(file.errorMessage)")
+        }
+        // libsndfile 1.2.0's Opus writer ignores SFC_SET_BITRATE_MODE (ogg_opus_command has no
+        // case for it), so Opus stays in libopus' default constrained VBR around the target.
+    }
+
+    /// Interleaves the planes chunk by chunk and hands each chunk to libsndfile.
+    private static func writeAll(_ audio: AudioBuffer, to file: SoundFile) throws(CodecError) {
+        let channelCount = audio.channelCount
+        var interleaved = [Float](repeating: 0, count: chunkFrames * channelCount)
+        var start = 0
+        while start < audio.frameCount {
+            let frames = min(chunkFrames, audio.frameCount - start)
+            interleaved.withUnsafeMutableBufferPointer { destination in
+                for channel in 0..<channelCount {
+                    audio.channels[channel].withUnsafeBufferPointer { plane in
+                        var index = channel
+                        for frame in start..<start + frames {
+                            destination[index] = plane[frame]
+                            index += channelCount
+                        }
+                    }
+                }
+            }
+            let written = interleaved.withUnsafeBufferPointer { file.writeFrames(from: $0.baseAddress!, frames: frames) }
+            guard written == frames else {
+                throw .encodeFailed(format: file.container, reason: "wrote \(written) of \(frames) frames: \(file.errorMessage)")
+            }
+            start += frames
+        }
+    }
+}

@@ -1,0 +1,146 @@
+internal import CSndFile
+import Media
+
+/// Reads and writes audio files in memory through libsndfile: WAV, FLAC, Ogg Vorbis, Ogg Opus
+/// and MP3.
+///
+/// Every error thrown is a ``CodecError``:
+/// - ``CodecError/unrecognizedFormat`` when ``FormatSniffer`` does not know the bytes as audio;
+/// - ``CodecError/corrupt(format:reason:)`` when libsndfile refuses them (its message is the
+///   reason), or when no audio frame can be decoded;
+/// - ``CodecError/unsupported(format:reason:)`` for more than 8 channels or above 768 kHz;
+/// - ``CodecError/encodeFailed(format:reason:)`` for options or audio a container cannot take.
+///
+/// **Truncated files.** A file cut inside its header throws. A file cut inside its audio data
+/// decodes to the frames that are there, as players do: libsndfile trims a WAV data chunk to the
+/// bytes present, stops a FLAC or Ogg stream at the last whole frame or page, and `decode`
+/// returns what it got. The one exception is a stream that yields no frames at all (a WAV cut
+/// right after its 44-byte header, say), which throws `.corrupt`: there is nothing to return,
+/// and an empty buffer would only move the failure downstream.
+public enum AudioCodec {
+    /// The most channels tracemark handles (7.1 surround).
+    static let maximumChannelCount = 8
+    /// The highest sample rate accepted (DXD, the highest PCM rate in use). A flipped byte in a
+    /// WAV or FLAC header easily reads as several MHz, which no later stage should size buffers by.
+    static let maximumSampleRate = 768_000
+    /// Frames per `sf_readf_float` / `sf_writef_float` call: large enough that the per-call cost
+    /// vanishes, small enough that the interleaved buffer stays in L1/L2 cache.
+    static let chunkFrames = 4096
+    /// Samples (all channels) reserved up front from the header's frame count. A corrupt header
+    /// may claim 2^40 frames; beyond this cap the planes grow as frames actually arrive.
+    static let maximumReservedSamples = 1 << 24
+    /// libsndfile's `SF_COUNT_MAX` (`INT64_MAX`, a macro Swift cannot import): "length unknown".
+    static let unknownLength = sf_count_t.max
+
+    /// The stream's properties from its header, without decoding the whole file.
+    ///
+    /// Only the first 4096 frames are decoded, to confirm the audio is there at all (a FLAC
+    /// cut right after its STREAMINFO block has a complete header and nothing else; ``decode(_:)``
+    /// would throw for it, so `probe` does too). For the rare stream whose length the header does
+    /// not give (an Ogg stream without a final granule position), the frames are counted by
+    /// decoding and discarding them.
+    /// - Throws: ``CodecError``, as ``decode(_:)`` would for the same bytes' header.
+    public static func probe(_ bytes: [UInt8]) throws -> AudioInfo {
+        let file = try open(bytes)
+        let lengthKnown = file.info.frames != unknownLength
+        let decoded = countFrames(file, chunkLimit: lengthKnown ? 1 : .max)
+        guard decoded > 0 else { throw noFrames(file) }
+        let frameCount = lengthKnown ? Int(file.info.frames) : decoded
+        return AudioInfo(format: file.container, sampleRate: Int(file.info.samplerate),
+                         channelCount: Int(file.info.channels), frameCount: frameCount,
+                         sampleFormat: SoundFileFormat.sampleFormat(ofSubtype: file.info.format))
+    }
+
+    /// Decodes a whole file to planar `Float` samples.
+    ///
+    /// PCM is scaled so that full scale is `-1...1` (16-bit −32768 → −1). Lossy decoders may
+    /// overshoot ±1 slightly where the source was loud; samples are not clipped here.
+    /// `metadata` records the container and the stored sample format, so that
+    /// ``encode(_:options:)`` can write the same kind of file back.
+    /// - Complexity: O(frames × channels), one pass, no per-sample allocation.
+    /// - Throws: ``CodecError``.
+    public static func decode(_ bytes: [UInt8]) throws -> AudioBuffer {
+        let file = try open(bytes)
+        let channelCount = Int(file.info.channels)
+        let claimed = file.info.frames == unknownLength ? 0 : Int(file.info.frames)
+        var planes = [[Float]](repeating: [], count: channelCount)
+        let reserve = min(claimed, maximumReservedSamples / channelCount)
+        for channel in planes.indices { planes[channel].reserveCapacity(reserve) }
+
+        var interleaved = [Float](repeating: 0, count: chunkFrames * channelCount)
+        var scratch = [Float](repeating: 0, count: chunkFrames * channelCount)
+        while true {
+            let frames = interleaved.withUnsafeMutableBufferPointer { buffer in
+                file.readFrames(into: buffer.baseAddress!, frames: chunkFrames)
+            }
+            guard frames > 0 else { break }
+            if channelCount == 1 {
+                planes[0].append(contentsOf: interleaved[0..<frames])
+                continue
+            }
+            deinterleave(interleaved, into: &scratch, frames: frames, channelCount: channelCount)
+            for channel in 0..<channelCount {
+                let start = channel * chunkFrames
+                planes[channel].append(contentsOf: scratch[start..<start + frames])
+            }
+        }
+        guard planes[0].count > 0 else { throw noFrames(file) }
+
+        let metadata = AudioMetadata(sourceFormat: file.container,
+                                     sampleFormat: SoundFileFormat.sampleFormat(ofSubtype: file.info.format))
+        return AudioBuffer(sampleRate: Int(file.info.samplerate), channels: planes, metadata: metadata)
+    }
+
+    /// Splits `frames` interleaved frames into `chunkFrames`-strided planes of `planar`.
+    private static func deinterleave(_ interleaved: [Float], into planar: inout [Float], frames: Int, channelCount: Int) {
+        interleaved.withUnsafeBufferPointer { source in
+            planar.withUnsafeMutableBufferPointer { destination in
+                for channel in 0..<channelCount {
+                    let plane = destination.baseAddress! + channel * chunkFrames
+                    var index = channel
+                    for frame in 0..<frames {
+                        plane[frame] = source[index]
+                        index += channelCount
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sniffs, opens and checks the stream's shape; everything after this can trust `info`.
+    private static func open(_ bytes: [UInt8]) throws(CodecError) -> SoundFile {
+        guard let container = FormatSniffer.format(of: bytes), container.kind == .audio else {
+            throw .unrecognizedFormat
+        }
+        let file = try SoundFile.open(reading: MemoryReadStream(bytes), container: container)
+        let info = file.info
+        guard info.channels >= 1, info.samplerate > 0 else {
+            throw .corrupt(format: container, reason: "header gives \(info.channels) channels at \(info.samplerate) Hz")
+        }
+        guard info.channels <= maximumChannelCount else {
+            throw .unsupported(format: container, reason: "\(info.channels) channels; tracemark handles 1–\(maximumChannelCount)")
+        }
+        guard info.samplerate <= maximumSampleRate else {
+            throw .unsupported(format: container, reason: "sample rate \(info.samplerate) Hz; tracemark handles up to \(maximumSampleRate) Hz")
+        }
+        guard info.frames > 0 else { throw noFrames(file) }
+        return file
+    }
+
+    private static func noFrames(_ file: SoundFile) -> CodecError {
+        let detail = file.hasError ? ": \(file.errorMessage)" : ""
+        return .corrupt(format: file.container, reason: "no audio frames (truncated or empty)\(detail)")
+    }
+
+    /// Decodes and discards up to `chunkLimit` chunks; returns the frames decoded.
+    private static func countFrames(_ file: SoundFile, chunkLimit: Int) -> Int {
+        var buffer = [Float](repeating: 0, count: chunkFrames * Int(file.info.channels))
+        var total = 0
+        for _ in 0..<chunkLimit {
+            let frames = buffer.withUnsafeMutableBufferPointer { file.readFrames(into: $0.baseAddress!, frames: chunkFrames) }
+            guard frames > 0 else { break }
+            total += frames
+        }
+        return total
+    }
+}

@@ -1,0 +1,135 @@
+import Media
+
+/// Reads and writes PNG and JPEG images in memory, through libpng and libjpeg-turbo.
+///
+/// Formats are recognised from content (``FormatSniffer``), never from a file name. Every failure
+/// is a ``CodecError``: damaged or truncated data (including a JPEG that ends early, which libjpeg
+/// alone would pad with gray) throws instead of returning a partial image. A file whose pixel data
+/// is complete but whose trailer (IEND, EOI) is missing or damaged still decodes.
+public enum ImageCodec {
+    /// The header of a PNG or JPEG, without decoding pixels (what `tracemark info` shows).
+    /// - Complexity: reads only the chunks or markers before the image data.
+    public static func probe(_ bytes: [UInt8]) throws -> ImageInfo {
+        let format = try imageFormat(of: bytes)
+        let header = try ImageShim.decode(bytes, format: format, options: ImageDecodeOptions(), headerOnly: true)
+        guard let colorModel = ColorModel(channelCount: header.channels) else {
+            throw CodecError.corrupt(format: format, reason: "decoder reported \(header.channels) channels")
+        }
+        return ImageInfo(
+            format: format, width: header.sourceWidth, height: header.sourceHeight, colorModel: colorModel,
+            bitDepth: header.sourceBitDepth, isInterlaced: header.isInterlaced, hasICCProfile: header.hasICCProfile,
+            exifOrientation: header.exif.flatMap(ExifOrientation.read(from:))
+        )
+    }
+
+    /// Decodes a PNG or JPEG into planes of samples in `0...1`.
+    ///
+    /// - PNG: every bit depth and colour type. Palette images become RGB (RGBA with a tRNS chunk),
+    ///   tRNS on gray or RGB becomes an alpha plane, 16-bit samples keep full precision
+    ///   (``ImageMetadata/bitDepth`` 16), Adam7 interlacing is undone.
+    /// - JPEG: baseline and progressive, gray or colour. CMYK throws
+    ///   ``CodecError/unsupported(format:reason:)``.
+    ///
+    /// ICC profile, EXIF block and EXIF orientation go to ``PlanarImage/metadata``; orientation is
+    /// reported, not applied.
+    /// - Complexity: O(pixels), one pass to convert the library's rows to planes.
+    public static func decode(_ bytes: [UInt8], options: ImageDecodeOptions = .init()) throws -> PlanarImage {
+        let format = try imageFormat(of: bytes)
+        if format == .jpeg, ![1, 2, 4, 8].contains(options.jpegScaleDenominator) {
+            throw CodecError.unsupported(
+                format: .jpeg, reason: "scale denominator \(options.jpegScaleDenominator) is not 1, 2, 4 or 8")
+        }
+        let decoded = try ImageShim.decode(bytes, format: format, options: options, headerOnly: false)
+        let width = decoded.width, height = decoded.height
+        let channels = decoded.channels, bytesPerSample = decoded.bytesPerSample
+        let pixelCount = width * height
+        guard let model = ColorModel(channelCount: channels) else {
+            throw CodecError.corrupt(format: format, reason: "decoder reported \(channels) channels")
+        }
+        let colorModel = options.luminanceOnly ? ColorModel.gray : model
+        let converted = decoded.withPixels { pixels -> [[Float]]? in
+            guard let pixels else { return nil }
+            return PixelConversion.makePlanes(count: colorModel.channelCount, length: pixelCount) { planes in
+                if options.luminanceOnly && channels >= 3 {
+                    PixelConversion.luma(pixels, pixelCount: pixelCount, channels: channels,
+                                         bytesPerSample: bytesPerSample, into: planes[0])
+                } else if planes.count != channels {
+                    // Luminance of a gray+alpha image: the gray plane, alpha dropped.
+                    PixelConversion.extractChannel(pixels, pixelCount: pixelCount, channels: channels,
+                                                   bytesPerSample: bytesPerSample, into: planes[0])
+                } else if bytesPerSample == 2 {
+                    PixelConversion.deinterleave16(pixels, pixelCount: pixelCount, into: planes)
+                } else {
+                    PixelConversion.deinterleave8(pixels, pixelCount: pixelCount, into: planes)
+                }
+            }
+        }
+        guard let planes = converted else {
+            throw CodecError.corrupt(format: format, reason: "decoder returned an inconsistent pixel buffer")
+        }
+        let exif = decoded.exif
+        let metadata = ImageMetadata(
+            sourceFormat: format, bitDepth: decoded.sourceBitDepth, iccProfile: decoded.iccProfile,
+            exif: exif, exifOrientation: exif.flatMap(ExifOrientation.read(from:)),
+            isInterlaced: decoded.isInterlaced,
+            decodeScaleDenominator: format == .jpeg ? options.jpegScaleDenominator : 1
+        )
+        return PlanarImage(width: width, height: height, colorModel: colorModel, planes: planes, metadata: metadata)
+    }
+
+    /// Encodes `image` as a PNG or JPEG file.
+    ///
+    /// - PNG: 8 or 16 bits (``ImageEncodeOptions/pngBitDepth``), in the image's colour model.
+    /// - JPEG: gray stays gray, RGB is stored as YCbCr; an alpha plane is dropped (JPEG has none).
+    ///
+    /// Samples are clamped to `0...1` and rounded to the nearest integer level. With
+    /// ``ImageEncodeOptions/keepMetadata`` the ICC profile and EXIF block are written as they are.
+    /// - Parameter format: ``ContainerFormat/png`` or ``ContainerFormat/jpeg``.
+    public static func encode(_ image: PlanarImage, as format: ContainerFormat,
+                              options: ImageEncodeOptions = .init()) throws -> [UInt8] {
+        let bitDepth: Int
+        let planes: [[Float]]
+        switch format {
+        case .png:
+            bitDepth = options.pngBitDepth ?? (image.metadata.bitDepth > 8 ? 16 : 8)
+            guard bitDepth == 8 || bitDepth == 16 else {
+                throw CodecError.encodeFailed(format: .png, reason: "PNG bit depth must be 8 or 16, not \(bitDepth)")
+            }
+            planes = image.planes
+        case .jpeg:
+            guard (1...100).contains(options.quality) else {
+                throw CodecError.encodeFailed(format: .jpeg, reason: "JPEG quality must be 1...100, not \(options.quality)")
+            }
+            bitDepth = 8
+            planes = Array(image.planes.prefix(image.colorModel.colorChannelCount))
+        default:
+            throw CodecError.encodeFailed(format: format, reason: "not an image format")
+        }
+
+        let pixelCount = image.pixelCount
+        let bytesPerSample = bitDepth / 8
+        let pixels = PixelConversion.withPlanePointers(planes) { pointers in
+            [UInt8](unsafeUninitializedCapacity: pixelCount * planes.count * bytesPerSample) { buffer, initialized in
+                if bitDepth == 16 {
+                    PixelConversion.interleave16(pointers, pixelCount: pixelCount, into: buffer.baseAddress!)
+                } else {
+                    PixelConversion.interleave8(pointers, pixelCount: pixelCount, into: buffer.baseAddress!)
+                }
+                initialized = buffer.count
+            }
+        }
+        let metadata = image.metadata
+        return try ImageShim.encode(
+            pixels: pixels, width: image.width, height: image.height, channels: planes.count, bitDepth: bitDepth,
+            iccProfile: options.keepMetadata ? metadata.iccProfile : nil,
+            exif: options.keepMetadata ? metadata.exif : nil, format: format, options: options
+        )
+    }
+
+    /// The image container `bytes` hold, from their signature.
+    private static func imageFormat(of bytes: [UInt8]) throws(CodecError) -> ContainerFormat {
+        guard let format = FormatSniffer.format(of: bytes) else { throw .unrecognizedFormat }
+        guard format.kind == .image else { throw .unsupported(format: format, reason: "not an image file") }
+        return format
+    }
+}

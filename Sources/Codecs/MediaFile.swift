@@ -1,0 +1,81 @@
+import Foundation
+import Media
+
+/// What a header-only look at a media file tells.
+public enum MediaInfo: Sendable, Equatable {
+    case image(ImageInfo)
+    case audio(AudioInfo)
+}
+
+/// Reading, recognising, decoding and atomically writing media files. The kind of a file is always
+/// decided by its content, never by its name.
+public enum MediaFile {
+    /// The whole file's bytes. Throws ``CodecError/io(reason:)`` naming the cause.
+    public static func readBytes(atPath path: String) throws -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+                throw CodecError.io(reason: isDirectory.boolValue ? "is a directory" : "permission denied")
+            }
+            throw CodecError.io(reason: "no such file")
+        }
+        defer { try? handle.close() }
+        do {
+            return [UInt8](try handle.readToEnd() ?? Data())
+        } catch {
+            throw CodecError.io(reason: "read failed: \(error.localizedDescription)")
+        }
+    }
+
+    /// Header-only properties of an image or audio file.
+    public static func probe(_ bytes: [UInt8]) throws -> MediaInfo {
+        guard let format = FormatSniffer.format(of: bytes) else { throw CodecError.unrecognizedFormat }
+        switch format.kind {
+        case .image: return .image(try ImageCodec.probe(bytes))
+        case .audio: return .audio(try AudioCodec.probe(bytes))
+        }
+    }
+
+    /// Decodes an image or audio file, whichever its content is.
+    public static func decode(_ bytes: [UInt8], imageOptions: ImageDecodeOptions = .init()) throws -> DecodedMedia {
+        guard let format = FormatSniffer.format(of: bytes) else { throw CodecError.unrecognizedFormat }
+        switch format.kind {
+        case .image: return .image(try ImageCodec.decode(bytes, options: imageOptions))
+        case .audio: return .audio(try AudioCodec.decode(bytes))
+        }
+    }
+
+    /// Writes `bytes` to `path` so that readers see either the old file or the whole new one: a
+    /// temporary file in the same directory, flushed to disk, then renamed over the target.
+    /// - Parameter permissions: the new file's mode before the umask (`0o600` for key files).
+    public static func writeAtomically(_ bytes: [UInt8], toPath path: String, permissions: mode_t = 0o644) throws {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        let temporary = "\(directory)/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions)
+        guard fd >= 0 else { throw CodecError.io(reason: "cannot create \(temporary): \(String(cString: strerror(errno)))") }
+        var ok = false
+        defer {
+            if !ok { unlink(temporary) }
+        }
+        let written = bytes.withUnsafeBytes { raw -> Bool in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                offset += n
+            }
+            return true
+        }
+        let errorText = String(cString: strerror(errno))
+        guard written, fsync(fd) == 0 else {
+            close(fd)
+            throw CodecError.io(reason: "cannot write \(path): \(errorText)")
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else {
+            throw CodecError.io(reason: "cannot rename into \(path): \(String(cString: strerror(errno)))")
+        }
+        ok = true
+    }
+}

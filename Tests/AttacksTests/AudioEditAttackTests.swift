@@ -1,0 +1,142 @@
+import Attacks
+import Foundation
+import Media
+import Testing
+import TestSupport
+
+@Suite("Audio attacks: filters, noise, edits")
+struct AudioEditAttackTests {
+    static let music = "rock_metal_muldjord_chaos_god.flac"
+
+    static func bandDrop(_ before: AudioBuffer, _ after: AudioBuffer, from low: Double, to high: Double) -> Double {
+        let rate = before.sampleRate
+        let b = AttackMeasure.bandEnergy(before.channels[0], sampleRate: rate, from: low, to: high)
+        let a = AttackMeasure.bandEnergy(after.channels[0], sampleRate: rate, from: low, to: high)
+        return AttackMeasure.decibels(a, b)
+    }
+
+    @Test("resample:16000 keeps length and rate and removes everything above 8 kHz",
+          .enabled(if: Corpus.isAvailable, Corpus.skipMessage))
+    func resampleRoundTrip() throws {
+        let original = try AttackFixtures.audio(Self.music, from: 10, seconds: 5)
+        let attacked = try Attack.resample(hz: 16000).apply(to: original, seed: 0)
+        #expect(attacked.sampleRate == 44100 && attacked.frameCount == original.frameCount)
+        #expect(attacked.channelCount == 2)
+        let high = Self.bandDrop(original, attacked, from: 8100, to: 22050)
+        let low = Self.bandDrop(original, attacked, from: 50, to: 6000)
+        #expect(high < -40, "above 8.1 kHz: \(high) dB")
+        #expect(abs(low) < 0.5, "below 6 kHz: \(low) dB")
+    }
+
+    @Test("lowpass:4000 removes > 40 dB above 4.5 kHz and keeps below 3 kHz within 1 dB",
+          .enabled(if: Corpus.isAvailable, Corpus.skipMessage))
+    func lowpass() throws {
+        let original = try AttackFixtures.audio(Self.music, from: 10, seconds: 5)
+        let attacked = try Attack.lowpass(hz: 4000).apply(to: original, seed: 0)
+        #expect(attacked.frameCount == original.frameCount && attacked.sampleRate == original.sampleRate)
+        let stop = Self.bandDrop(original, attacked, from: 4500, to: 22050)
+        let pass = Self.bandDrop(original, attacked, from: 20, to: 3000)
+        #expect(stop < -40, "above 4.5 kHz: \(stop) dB")
+        #expect(abs(pass) < 1, "below 3 kHz: \(pass) dB")
+    }
+
+    @Test("highpass:1000 removes > 40 dB below 500 Hz and keeps above 1.5 kHz within 1 dB",
+          .enabled(if: Corpus.isAvailable, Corpus.skipMessage))
+    func highpass() throws {
+        let original = try AttackFixtures.audio(Self.music, from: 10, seconds: 5)
+        let attacked = try Attack.highpass(hz: 1000).apply(to: original, seed: 0)
+        let stop = Self.bandDrop(original, attacked, from: 0, to: 500)
+        let pass = Self.bandDrop(original, attacked, from: 1500, to: 20000)
+        #expect(stop < -40, "below 500 Hz: \(stop) dB")
+        #expect(abs(pass) < 1, "above 1.5 kHz: \(pass) dB")
+    }
+
+    @Test("noise:X on audio: measured SNR within 0.3 dB, per channel",
+          .enabled(if: Corpus.isAvailable, Corpus.skipMessage),
+          arguments: [0.0, 10.0, 20.0, 35.0])
+    func noiseSNR(snr: Double) throws {
+        let original = try AttackFixtures.audio("orchestral_wesnoth_northern_mountains.flac", from: 5, seconds: 5)
+        let attacked = try AttackChain(parsing: "noise:\(SpecFormat.number(snr))").apply(to: original, seed: 3)
+        for channel in 0..<2 {
+            let measured = AttackMeasure.snr(original.channels[channel], attacked.channels[channel])
+            #expect(abs(measured - snr) < 0.3, "channel \(channel): requested \(snr) dB, measured \(measured) dB")
+        }
+        #expect(try AttackChain(steps: [.audioNoise(snrDB: snr)]).apply(to: original, seed: 3) == attacked)
+    }
+
+    @Test("excerpt:15 is exactly 15 s of the original, placed by the seed",
+          .enabled(if: Corpus.isAvailable, Corpus.skipMessage))
+    func excerpt() throws {
+        let original = try AttackFixtures.audio("folk_wesnoth_traveling_minstrels_22k_mono.wav")
+        let attacked = try Attack.excerpt(seconds: 15).apply(to: original, seed: 5)
+        #expect(attacked.frameCount == 15 * 22050)
+        let other = try Attack.excerpt(seconds: 15).apply(to: original, seed: 6)
+        #expect(other != attacked)
+        func start(of excerpt: AudioBuffer) -> Int? {
+            let head = Array(excerpt.channels[0].prefix(64))
+            return (0...(original.frameCount - excerpt.frameCount)).first { offset in
+                Array(original.channels[0][offset ..< offset + 64]) == head
+                    && Array(original.channels[0][offset ..< offset + excerpt.frameCount]) == excerpt.channels[0]
+            }
+        }
+        #expect(start(of: attacked) != nil && start(of: other) != nil)
+        #expect(start(of: attacked) != start(of: other))
+        let whole = try Attack.excerpt(seconds: 60).apply(to: original, seed: 5)
+        #expect(whole == original)
+    }
+
+    @Test("shift drops or prepends samples")
+    func shift() throws {
+        let samples = (0..<1000).map { Float($0) / 1000 }
+        let original = AudioBuffer(sampleRate: 8000, channels: [samples, samples.map { -$0 }])
+        let dropped = try Attack.shift(samples: 123).apply(to: original, seed: 0)
+        #expect(dropped.frameCount == 877)
+        #expect(dropped.channels[0] == Array(samples[123...]) && dropped.channels[1] == Array(samples[123...].map { -$0 }))
+        let delayed = try Attack.shift(samples: -50).apply(to: original, seed: 0)
+        #expect(delayed.frameCount == 1050 && delayed.channels[0] == [Float](repeating: 0, count: 50) + samples)
+        #expect(throws: AttackError.self) { try Attack.shift(samples: 1000).apply(to: original, seed: 0) }
+    }
+
+    @Test("speed:F leaves n/F samples and raises the pitch by F", arguments: [1.02, 0.9, 1.25])
+    func speed(factor: Double) throws {
+        // A 1 kHz tone: after playing F times faster it sits at F kHz.
+        let n = 44100
+        let tone = (0..<n).map { Float(0.5 * sin(2 * Double.pi * 1000 * Double($0) / 44100)) }
+        let original = AudioBuffer(sampleRate: 44100, channels: [tone])
+        let attacked = try Attack.speed(factor: factor).apply(to: original, seed: 0)
+        #expect(abs(Double(attacked.frameCount) - Double(n) / factor) <= 1)
+        #expect(attacked.sampleRate == 44100)
+        let expected = 1000 * factor
+        let near = AttackMeasure.bandEnergy(attacked.channels[0], sampleRate: 44100, from: expected - 5, to: expected + 5)
+        let all = AttackMeasure.bandEnergy(attacked.channels[0], sampleRate: 44100, from: 0, to: 22050)
+        #expect(near / all > 0.99, "energy within 5 Hz of \(expected) Hz: \(near / all)")
+    }
+
+    @Test("speed on real music keeps the channels", .enabled(if: Corpus.isAvailable, Corpus.skipMessage))
+    func speedMusic() throws {
+        let original = try AttackFixtures.audio(Self.music, from: 10, seconds: 5)
+        let attacked = try Attack.speed(factor: 1.02).apply(to: original, seed: 0)
+        #expect(attacked.channelCount == 2)
+        #expect(abs(Double(attacked.frameCount) - Double(original.frameCount) / 1.02) <= 1)
+    }
+
+    @Test("mono is the mean of the channels; volume multiplies and clips")
+    func monoAndVolume() throws {
+        let left: [Float] = [0.5, -0.25, 1, 0.1], right: [Float] = [0.1, 0.25, -1, 0.3]
+        let original = AudioBuffer(sampleRate: 8000, channels: [left, right])
+        let mono = try Attack.mono.apply(to: original, seed: 0)
+        #expect(mono.channelCount == 1)
+        for i in 0..<4 { #expect(abs(mono.channels[0][i] - (left[i] + right[i]) / 2) < 1e-7) }
+        let quiet = try Attack.volume(gain: 0.5).apply(to: original, seed: 0)
+        #expect(quiet.channels == [left.map { $0 * 0.5 }, right.map { $0 * 0.5 }])
+        let loud = try Attack.volume(gain: 4).apply(to: original, seed: 0)
+        #expect(loud.channels[0] == [1, -1, 1, 0.4])
+    }
+}
+
+/// Spec numbers in test names and specs, as the parser prints them.
+enum SpecFormat {
+    static func number(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}

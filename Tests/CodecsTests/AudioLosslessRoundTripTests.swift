@@ -1,0 +1,82 @@
+import Codecs
+import Media
+import TestSupport
+import Testing
+
+/// WAV and FLAC keep every bit: decode → encode (same container, same sample format) → decode
+/// gives identical samples.
+@Suite("Audio lossless round trips")
+struct AudioLosslessRoundTripTests {
+    @Test("corpus WAV and FLAC are bit-exact", .enabled(if: Corpus.isAvailable, Corpus.skipMessage),
+          arguments: AudioFixtures.wavFiles + AudioFixtures.flacFiles)
+    func corpusRoundTrip(name: String) throws {
+        let original = try AudioFixtures.decoded(name)
+        let container = try #require(original.metadata.sourceFormat)
+        let encoded = try AudioCodec.encode(original, options: AudioEncodeOptions(format: container))
+        let again = try AudioCodec.decode(encoded)
+
+        #expect(again.sampleRate == original.sampleRate)
+        #expect(again.metadata == original.metadata)
+        let mismatch = AudioFixtures.mismatch(again, original)
+        #expect(mismatch == nil, "\(name) after \(container) round trip")
+    }
+
+    /// Content that really uses the wider formats: a corpus excerpt at −3 dB (×0.7) is no longer
+    /// on the 16-bit grid, so a writer that silently dropped to 16 bits would fail.
+    @Test("wider sample formats made from corpus audio are bit-exact",
+          .enabled(if: Corpus.isAvailable, Corpus.skipMessage),
+          arguments: [(ContainerFormat.wav, AudioSampleFormat.pcm24), (.wav, .pcm32), (.wav, .float32),
+                      (.wav, .float64), (.wav, .pcm8), (.flac, .pcm24), (.flac, .pcm8)])
+    func widerFormatRoundTrip(container: ContainerFormat, sampleFormat: AudioSampleFormat) throws {
+        let source = AudioFixtures.scaled(
+            AudioFixtures.excerpt(try AudioFixtures.decoded(AudioFixtures.stereo44k), seconds: 3, from: 5), by: 0.7)
+        let first = try AudioCodec.decode(
+            AudioCodec.encode(source, options: AudioEncodeOptions(format: container, sampleFormat: sampleFormat)))
+        #expect(first.metadata.sampleFormat == sampleFormat)
+        if sampleFormat != .pcm8 {
+            let off16BitGrid = first.channels[0].contains { ($0 * 32768).rounded() != $0 * 32768 }
+            #expect(off16BitGrid, "\(sampleFormat) content should not be 16-bit")
+        }
+
+        // sampleFormat: nil must keep what the decoder reported.
+        let second = try AudioCodec.decode(AudioCodec.encode(first, options: AudioEncodeOptions(format: container)))
+        #expect(second.metadata.sampleFormat == sampleFormat)
+        let mismatch = AudioFixtures.mismatch(second, first)
+        #expect(mismatch == nil, "\(container) \(sampleFormat)")
+    }
+
+    @Test("out-of-range floats clip to full scale instead of wrapping",
+          arguments: [(ContainerFormat.wav, AudioSampleFormat.pcm16), (.wav, .pcm24), (.flac, .pcm16), (.flac, .pcm24)])
+    func clipping(container: ContainerFormat, sampleFormat: AudioSampleFormat) throws {
+        let samples: [Float] = [1.5, -1.5, 1, -1, 0.5, -0.25, 40, -40]
+        let audio = AudioBuffer(sampleRate: 8000, channels: [samples])
+        let decoded = try AudioCodec.decode(
+            AudioCodec.encode(audio, options: AudioEncodeOptions(format: container, sampleFormat: sampleFormat)))
+        let bits = sampleFormat == .pcm16 ? 16 : 24
+        let top = Float((1 << (bits - 1)) - 1) / Float(1 << (bits - 1))  // largest positive code
+        #expect(decoded.channels[0] == [top, -1, top, -1, 0.5, -0.25, top, -1])
+    }
+
+    @Test("nil sample format falls back to 16-bit where the container cannot keep the source's")
+    func sampleFormatFallback() throws {
+        let lossySource = AudioBuffer(sampleRate: 8000, channels: [[0.25, -0.5]],
+                                      metadata: AudioMetadata(sourceFormat: .ogg, sampleFormat: .compressed))
+        let floatSource = AudioBuffer(sampleRate: 8000, channels: [[0.25, -0.5]],
+                                      metadata: AudioMetadata(sourceFormat: .wav, sampleFormat: .float32))
+        for (audio, container) in [(lossySource, ContainerFormat.wav), (lossySource, .flac), (floatSource, .flac)] {
+            let decoded = try AudioCodec.decode(AudioCodec.encode(audio, options: AudioEncodeOptions(format: container)))
+            #expect(decoded.metadata.sampleFormat == .pcm16)
+            #expect(decoded.channels == audio.channels)
+        }
+    }
+
+    @Test("a sample format the container cannot store is refused, not substituted",
+          arguments: [(ContainerFormat.flac, AudioSampleFormat.float32), (.flac, .pcm32), (.flac, .float64),
+                      (.wav, .compressed)])
+    func unstorableSampleFormat(container: ContainerFormat, sampleFormat: AudioSampleFormat) {
+        let audio = AudioBuffer(sampleRate: 8000, channels: [[0.1, 0.2]])
+        #expect(throws: CodecError.self) {
+            try AudioCodec.encode(audio, options: AudioEncodeOptions(format: container, sampleFormat: sampleFormat))
+        }
+    }
+}
