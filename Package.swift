@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media", "TestSupport"]),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs", "Media", "TestSupport"]),
         .testTarget(name: "SpectralTests", dependencies: ["Spectral", "TestSupport"]),
-        .testTarget(name: "MarkingTests", dependencies: ["Marking", "Media", "Spectral", "TestSupport"]),
+        .testTarget(name: "MarkingTests", dependencies: ["Marking", "Media", "Spectral", "Codecs", "Attacks", "TestSupport"]),
         .testTarget(name: "AttacksTests", dependencies: ["Attacks", "Media", "Codecs", "Spectral", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]

@@ -41,9 +41,9 @@ extension Attack {
         case let .noise(sigma):
             return ImageTone.addGaussianNoise(image, sigma: Float(sigma / 255), random: &random)
         case let .blur(sigma):
-            return ImageFilters.gaussianBlur(image, sigma: sigma)
+            return ImageBlur.gaussianBlur(image, sigma: sigma)
         case let .median(size):
-            return ImageFilters.median(image, size: size)
+            return ImageMedian.median(image, size: size)
         case let .brightness(factor):
             return ImageTone.brightness(image, factor: Float(factor))
         case let .contrast(factor):

@@ -50,9 +50,9 @@ struct ImageToneFilterAttackTests {
         #expect(worst < 1e-5, "largest difference \(worst)")
     }
 
-    @Test("median equals the sorted middle of each window", arguments: [3, 5, 7])
-    func medianMatchesSort(size: Int) throws {
-        let (width, height) = (11, 8)
+    @Test("median equals the sorted middle of each window",
+          arguments: [(3, 11, 8), (3, 37, 5), (3, 2, 3), (3, 1, 1), (5, 11, 8), (7, 11, 8)])
+    func medianMatchesSort(size: Int, width: Int, height: Int) throws {
         let original = AttackFixtures.randomImage(width: width, height: height, model: .rgb, seed: 8)
         let attacked = try Attack.median(size: size).apply(to: original, seed: 0)
         let r = size / 2

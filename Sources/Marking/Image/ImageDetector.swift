@@ -20,6 +20,10 @@ public struct ImageDetector: Sendable {
     public init(key: MarkKey) { codebook = ImageMarkCodebook(key: key) }
     public init(codebook: ImageMarkCodebook) { self.codebook = codebook }
 
+    /// The short side, in pixels, the detector works at: inputs larger than this are reduced to it,
+    /// so a caller may decode them at any size down to it (e.g. JPEG DCT scaling) at no loss.
+    public static var workingShortSide: Int { WorkingImage.targetShortSide }
+
     /// Lattice candidates taken from the autocorrelation search.
     static let latticeCandidates = 8
     /// Alignments (lattice × orientation, ranked by the pilot) whose payload chips are tested.

@@ -2,11 +2,13 @@ import Media
 
 /// Options for marking an image.
 public struct ImageEmbedOptions: Sendable {
-    /// Amplitude relative to the default: 1 gives about ``referencePSNR``; 2 doubles the mark
-    /// (6 dB lower PSNR, more robust), 0.5 halves it.
+    /// Amplitude relative to the default: 1 fills the perceptual budget, capped at
+    /// ``referencePSNR``; 2 doubles the mark (6 dB lower PSNR, more robust, may become visible),
+    /// 0.5 halves it.
     public var strength: Double
 
-    /// The PSNR (dB) that strength 1 aims at, before clipping at black and white (which only raises it).
+    /// The lowest PSNR (dB) strength 1 goes to: busy images reach it, flat ones stay above it
+    /// because their perceptual budget is smaller.
     public static let referencePSNR = 40.5
 
     public init(strength: Double = 1) {
@@ -50,15 +52,16 @@ public struct ImageMarker: Sendable {
         let chipSize = TileLayout.chipSize(shortSide: shortSide)
         var delta = MarkField.render(chips: codebook.chipAmplitudes(for: payload),
                                      width: image.width, height: image.height, chipSize: chipSize)
-        let mask = PerceptualMask.weights(luma: luma, chipSize: chipSize)
+        let budget = PerceptualMask.budget(luma: luma, chipSize: chipSize)
         var energy: Double = 0
         for i in 0..<delta.count {
-            delta.values[i] *= mask.values[i]
+            delta.values[i] *= budget.values[i]
             energy += Double(delta.values[i] * delta.values[i])
         }
+        // The perceptual budget is the ceiling; the PSNR cap only lowers it, for busy images.
         let rms = (energy / Double(delta.count)).squareRoot()
-        let targetRMS = pow(10, -ImageEmbedOptions.referencePSNR / 20) * options.strength
-        let gain = Float(targetRMS / max(rms, 1e-12))
+        let capRMS = pow(10, -ImageEmbedOptions.referencePSNR / 20)
+        let gain = Float(min(1, capRMS / max(rms, 1e-12)) * options.strength)
         for i in 0..<delta.count { delta.values[i] *= gain }
 
         var marked = image

@@ -1,14 +1,23 @@
-/// How much mark each pixel can hide: local activity of the luma at the chip's scale, relative to
-/// the image's typical activity. Texture and edges take more, flat regions (sky, walls) little —
-/// the masking that lets the mark be strong where it is robust and weak where the eye would see
-/// it (cf. Watson 1993 on contrast masking; here a cheap spatial proxy).
-enum PerceptualMask {
-    /// Weights relative to the median activity, compressed and bounded.
-    static let floor: Float = 0.15
-    static let ceiling: Float = 3.0
-    static let exponent: Float = 0.5
+import Foundation
 
-    static func weights(luma: Plane, chipSize: Double) -> Plane {
+/// How much mark each pixel can hide, in absolute luma units (0…1 scale): a small fixed amount
+/// where the image is flat, rising with local texture — contrast masking, where a visible pattern
+/// needs more contrast the busier its background (Legge & Foley 1980; Watson 1993). Activity is the
+/// local RMS of the luma's detail at the chip's scale.
+///
+/// The budget is absolute on purpose: a mark scaled only relative to an image's own median texture
+/// puts full strength into the sky of an image that is mostly sky, where low-frequency mottling
+/// shows. With an absolute budget a flat image gets a weaker mark (higher PSNR) and stays clean.
+enum PerceptualMask {
+    /// Amplitude allowed in a perfectly flat region: well under one 8-bit step at the mark's low
+    /// spatial frequencies.
+    static let flatAmplitude: Float = 0.7 / 255
+    /// Texture RMS at which masking starts to raise the budget.
+    static let maskingOnset: Float = 1.0 / 255
+    /// Growth of the budget with texture: amplitude ∝ activity^exponent above the onset.
+    static let exponent: Float = 0.8
+
+    static func budget(luma: Plane, chipSize: Double) -> Plane {
         let detailRadius = max(1, Int((chipSize / 4).rounded()))
         let areaRadius = max(2, Int(chipSize.rounded()))
         let smooth = luma.boxMean(radius: detailRadius)
@@ -17,26 +26,11 @@ enum PerceptualMask {
             let d = luma.values[i] - smooth.values[i]
             energy.values[i] = d * d
         }
-        var activity = energy.boxMean(radius: areaRadius)
-        for i in 0..<activity.count { activity.values[i] = activity.values[i].squareRoot() }
-        let typical = max(sampledMedian(activity.values), 1e-4)
-        for i in 0..<activity.count {
-            let relative = min(ceiling, max(floor, activity.values[i] / typical))
-            activity.values[i] = Self.power(relative)
+        var budget = energy.boxMean(radius: areaRadius)
+        for i in 0..<budget.count {
+            let activity = max(0, budget.values[i]).squareRoot()
+            budget.values[i] = flatAmplitude * exp(exponent * log(1 + activity / maskingOnset))
         }
-        return activity
-    }
-
-    @inline(__always)
-    private static func power(_ x: Float) -> Float { exp(exponent * log(x)) }
-
-    /// The median of at most ~65 000 evenly spaced samples: exact enough for a normalisation.
-    static func sampledMedian(_ values: [Float]) -> Float {
-        let step = max(1, values.count / 65_536)
-        var sample = stride(from: 0, to: values.count, by: step).map { values[$0] }
-        sample.sort()
-        return sample[sample.count / 2]
+        return budget
     }
 }
-
-import Foundation

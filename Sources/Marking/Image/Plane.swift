@@ -34,28 +34,30 @@ extension Plane {
         let w = width, h = height
         values.withUnsafeBufferPointer { src in
             horizontal.withUnsafeMutableBufferPointer { dst in
+                // Running sums in Double: in Float they drift over long rows, enough to turn a
+                // zero local energy slightly negative.
                 for y in 0..<h {
                     let row = y * w
-                    var sum: Float = 0
-                    for x in 0..<min(r, w) { sum += src[row + x] }
+                    var sum = 0.0
+                    for x in 0..<min(r, w) { sum += Double(src[row + x]) }
                     for x in 0..<w {
-                        if x + r < w { sum += src[row + x + r] }
-                        if x - r - 1 >= 0 { sum -= src[row + x - r - 1] }
+                        if x + r < w { sum += Double(src[row + x + r]) }
+                        if x - r - 1 >= 0 { sum -= Double(src[row + x - r - 1]) }
                         let n = min(x + r, w - 1) - max(x - r, 0) + 1
-                        dst[row + x] = sum / Float(n)
+                        dst[row + x] = Float(sum / Double(n))
                     }
                 }
             }
         }
         horizontal.withUnsafeBufferPointer { src in
             output.withUnsafeMutableBufferPointer { dst in
-                var sums = [Float](repeating: 0, count: w)
-                for y in 0..<min(r, h) { for x in 0..<w { sums[x] += src[y * w + x] } }
+                var sums = [Double](repeating: 0, count: w)
+                for y in 0..<min(r, h) { for x in 0..<w { sums[x] += Double(src[y * w + x]) } }
                 for y in 0..<h {
-                    if y + r < h { for x in 0..<w { sums[x] += src[(y + r) * w + x] } }
-                    if y - r - 1 >= 0 { for x in 0..<w { sums[x] -= src[(y - r - 1) * w + x] } }
-                    let n = Float(min(y + r, h - 1) - max(y - r, 0) + 1)
-                    for x in 0..<w { dst[y * w + x] = sums[x] / n }
+                    if y + r < h { for x in 0..<w { sums[x] += Double(src[(y + r) * w + x]) } }
+                    if y - r - 1 >= 0 { for x in 0..<w { sums[x] -= Double(src[(y - r - 1) * w + x]) } }
+                    let n = Double(min(y + r, h - 1) - max(y - r, 0) + 1)
+                    for x in 0..<w { dst[y * w + x] = Float(sums[x] / n) }
                 }
             }
         }

@@ -18,7 +18,7 @@ enum JSONLine {
 
 /// One line per failure on standard error: `tracemark: PATH: cause`.
 enum Diagnostics {
-    static func report(_ failure: some CustomStringConvertible) {
+    static func report(_ failure: any Error) {
         FileHandle.standardError.write(Data("tracemark: \(failure)\n".utf8))
     }
 }

@@ -1,0 +1,135 @@
+import ArgumentParser
+import Foundation
+import Tracemark
+
+extension TracemarkCommand {
+    /// `tracemark detect FILE... --key K [--json]`.
+    struct Detect: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Look for marks made with a key, and say how likely each answer is a false alarm.",
+            discussion: """
+                For every file: whether a mark is present, its payload, the probability that a file \
+                without this key's mark would give evidence this strong (the false-positive \
+                probability), and what synchronisation found. Exit code 0 when every file was read \
+                and at least one mark was found, 1 when none was found, 2 when a file failed.
+                """
+        )
+
+        @Argument(help: "Images to examine (recognised by content).")
+        var files: [String]
+
+        @OptionGroup var keyOption: KeyOption
+
+        @Flag(help: "One JSON object per line instead of text.")
+        var json = false
+
+        @Option(help: "Report a mark only when its false-positive probability is at most this.")
+        var threshold: Double = ImageDetectOptions.defaultThreshold
+
+        func validate() throws {
+            guard threshold > 0, threshold < 1 else { throw ValidationError("--threshold must be in (0, 1)") }
+        }
+
+        func run() throws {
+            let key: MarkKey
+            do { key = try keyOption.load() } catch {
+                Diagnostics.report(error)
+                throw ExitCode(2)
+            }
+            let detector = ImageDetector(key: key)
+            var failed = false, found = false
+            for path in files {
+                do {
+                    let report = try detect(path, detector: detector)
+                    found = found || report.detected
+                    if json { JSONLine.print(report) } else { print(report.text) }
+                } catch {
+                    failed = true
+                    Diagnostics.report(FileFailure(path: path, cause: error))
+                }
+            }
+            if failed { throw ExitCode(2) }
+            if !found { throw ExitCode(1) }
+        }
+
+        private func detect(_ path: String, detector: ImageDetector) throws -> DetectReport {
+            let start = ContinuousClock.now
+            let bytes = try MediaFile.readBytes(atPath: path)
+            guard let format = FormatSniffer.format(of: bytes) else { throw CodecError.unrecognizedFormat }
+            guard format.kind == .image else { throw MarkError.invalidParameter("audio detection is not available yet") }
+            let luma = try ImageCodec.decodeLuminance(bytes, minimumShortSide: ImageDetector.workingShortSide)
+            let result = detector.detect(luma, options: ImageDetectOptions(threshold: threshold))
+            let toFile = Double(luma.metadata.decodeScaleDenominator)
+            return DetectReport(file: path, result: result, keyID: detector.codebook.keyID, fileScale: toFile,
+                                timeMs: milliseconds(since: start))
+        }
+    }
+}
+
+/// The per-file answer of `detect`, as JSON (`--json`) or one line of text.
+struct DetectReport: Encodable {
+    var file: String
+    var kind = "image"
+    var detected: Bool
+    var payload: String?
+    var falsePositiveProbability: Double
+    var keyID: String
+    var sync: SyncReport?
+    var chiSquare: Double
+    var degreesOfFreedom: Int
+    var timeMs: Double
+
+    struct SyncReport: Encodable {
+        var chipSize: Double, tilePeriod: Double, rotation: Double, aspect: Double, mirrored: Bool, offset: [Double]
+        enum CodingKeys: String, CodingKey {
+            case chipSize = "chip_size_px", tilePeriod = "tile_period_px", rotation = "rotation_deg"
+            case aspect, mirrored, offset = "offset_px"
+        }
+    }
+
+    init(file: String, result: ImageDetection, keyID: String, fileScale: Double, timeMs: Double) {
+        self.file = file
+        detected = result.detected
+        payload = result.payload?.hex
+        falsePositiveProbability = result.falsePositiveProbability
+        self.keyID = keyID
+        chiSquare = (result.chiSquare * 10).rounded() / 10
+        degreesOfFreedom = result.degreesOfFreedom
+        self.timeMs = timeMs
+        func round2(_ x: Double) -> Double { (x * 100).rounded() / 100 }
+        sync = result.sync.map { s in
+            SyncReport(chipSize: round2(s.chipSize * fileScale), tilePeriod: round2(s.tilePeriod * fileScale),
+                       rotation: round2(s.rotationDegrees), aspect: (s.aspect * 1000).rounded() / 1000,
+                       mirrored: s.mirrored, offset: [round2(s.offset.x * fileScale), round2(s.offset.y * fileScale)])
+        }
+    }
+
+    var text: String {
+        let probability = String(format: "%.2g", falsePositiveProbability)
+        guard detected else { return "\(file): no mark (strongest evidence: false-positive probability \(probability))" }
+        let payloadText = payload.map { "payload \($0)" } ?? "payload unreadable"
+        let geometry = sync.map { String(format: "; tile %.1f px, rotation %.1f°%@", $0.tilePeriod, $0.rotation, $0.mirrored ? ", mirrored" : "") } ?? ""
+        return "\(file): marked, \(payloadText) (false-positive probability \(probability)\(geometry))"
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case file, kind, detected, payload, sync
+        case falsePositiveProbability = "false_positive_probability", keyID = "key_id"
+        case chiSquare = "chi_square", degreesOfFreedom = "degrees_of_freedom", timeMs = "time_ms"
+    }
+
+    /// `payload` is always present in JSON, as null when absent.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(file, forKey: .file)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(detected, forKey: .detected)
+        try container.encode(payload, forKey: .payload)
+        try container.encode(falsePositiveProbability, forKey: .falsePositiveProbability)
+        try container.encode(keyID, forKey: .keyID)
+        try container.encodeIfPresent(sync, forKey: .sync)
+        try container.encode(chiSquare, forKey: .chiSquare)
+        try container.encode(degreesOfFreedom, forKey: .degreesOfFreedom)
+        try container.encode(timeMs, forKey: .timeMs)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The command-line contract, exercised by running the real executable on the bundled Samples.
+@Suite("tracemark CLI")
+struct CLITests {
+    let samples = Corpus.repositoryRoot.appendingPathComponent("Samples")
+
+    @Test func infoListsEveryFileAndFailsOnlyTheBadOne() throws {
+        let dir = try CLI.scratchDirectory()
+        try Data("not media at all".utf8).write(to: dir.appendingPathComponent("bad.jpg"))
+        let image = samples.appendingPathComponent("images/skimage_rocket.jpg").path
+        let audio = samples.appendingPathComponent("audio/speech_en_alsa_channel_names_48k_mono.flac").path
+        let result = try CLI.run(["info", image, "bad.jpg", audio], in: dir)
+        #expect(result.status == 2)
+        #expect(result.lines.count == 2)
+        let first = try CLI.json(result.lines[0]), second = try CLI.json(result.lines[1])
+        #expect(first["kind"] as? String == "image" && first["width"] as? Int == 640 && first["height"] as? Int == 427)
+        #expect(second["kind"] as? String == "audio" && second["sample_rate"] as? Int == 48000 && second["channels"] as? Int == 1)
+        #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains("bad.jpg"))
+    }
+
+    @Test func keygenEmbedDetectRoundTrip() throws {
+        let dir = try CLI.scratchDirectory()
+        let keygen = try CLI.run(["keygen", "--output", "k.key"], in: dir)
+        #expect(keygen.status == 0)
+        let mode = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("k.key").path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        #expect(try CLI.run(["keygen", "--output", "k.key"], in: dir).status == 2, "an existing key is never replaced silently")
+
+        let input = samples.appendingPathComponent("images/skimage_chelsea_cat.png").path
+        let embed = try CLI.run(["embed", input, "marked.jpg", "--key", "k.key", "--payload", "00112233aabbccdd"], in: dir)
+        #expect(embed.status == 0, "\(embed.stderr)")
+        let report = try CLI.json(embed.lines.first ?? "")
+        #expect(report["payload"] as? String == "00112233aabbccdd")
+        #expect((report["psnr"] as? Double ?? 0) >= 40)
+
+        let unmarked = samples.appendingPathComponent("images/skimage_rocket.jpg").path
+        let detect = try CLI.run(["detect", "marked.jpg", unmarked, "--key", "k.key", "--json"], in: dir)
+        #expect(detect.status == 0, "\(detect.stderr)")
+        let marked = try CLI.json(detect.lines[0]), clean = try CLI.json(detect.lines[1])
+        #expect(marked["detected"] as? Bool == true && marked["payload"] as? String == "00112233aabbccdd")
+        #expect((marked["false_positive_probability"] as? Double ?? 1) < 1e-9)
+        #expect(clean["detected"] as? Bool == false && clean["payload"] is NSNull)
+
+        let none = try CLI.run(["detect", unmarked, "--key", "k.key"], in: dir)
+        #expect(none.status == 1, "no mark found gives exit code 1")
+
+        let diff = try CLI.run(["diff", input, "marked.jpg", "--output", "diff.png"], in: dir)
+        #expect(diff.status == 0, "\(diff.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("diff.png").path))
+    }
+
+    @Test func badInputsGiveOneLineAndLeaveNoOutput() throws {
+        let dir = try CLI.scratchDirectory()
+        _ = try CLI.run(["keygen", "--output", "k.key"], in: dir)
+        let input = samples.appendingPathComponent("images/skimage_rocket.jpg").path
+        let cases: [([String], String)] = [
+            (["embed", input, "out.png", "--key", "k.key", "--payload", "xyz"], "payload"),
+            (["embed", input, "out.gif", "--key", "k.key", "--payload", "0011223344556677"], "out.gif"),
+            (["embed", "missing.png", "out.png", "--key", "k.key", "--payload", "0011223344556677"], "missing.png"),
+            (["embed", input, "out.png", "--key", "nokey", "--payload", "0011223344556677"], "nokey"),
+        ]
+        for (arguments, mention) in cases {
+            let result = try CLI.run(arguments, in: dir)
+            #expect(result.status != 0, "\(arguments)")
+            #expect(result.stderr.contains(mention), "stderr should name \(mention): \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out.png").path))
+        }
+        let copy = dir.appendingPathComponent("same.jpg")
+        try FileManager.default.copyItem(atPath: input, toPath: copy.path)
+        let before = try Data(contentsOf: copy)
+        let same = try CLI.run(["embed", "same.jpg", "same.jpg", "--key", "k.key", "--payload", "0011223344556677"], in: dir)
+        #expect(same.status == 2)
+        #expect(try Data(contentsOf: copy) == before, "the original is never touched")
+    }
+}

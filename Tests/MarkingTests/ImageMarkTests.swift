@@ -1,0 +1,79 @@
+import Attacks
+import Codecs
+import Foundation
+import Media
+import Testing
+import TestSupport
+@testable import Marking
+
+/// End-to-end behaviour of the image mark on real photographs. The full attack table runs in the
+/// robustness harness; these cover the mechanisms: payload through re-encoding and rescaling, a
+/// crop, silence on unmarked images and under a wrong key, and the quality the embedder promises.
+@Suite("Image mark, end to end", .enabled(if: Corpus.isAvailable, Corpus.skipMessage))
+struct ImageMarkTests {
+    static let key = try! MarkKey(bytes: (0..<32).map { UInt8(255 - $0) })
+    static let marker = ImageMarker(key: key)
+    static let detector = ImageDetector(codebook: marker.codebook)
+    static let payload = Payload(0x1234_5678_9ABC_DEF0)
+
+    static func load(_ name: String) throws -> PlanarImage {
+        try ImageCodec.decode(try Corpus.bytes(of: Corpus.image(name)))
+    }
+
+    /// Quarter-size JPEG photos keep debug-build tests fast; the mark scales with the image.
+    static func marked(_ name: String) throws -> (original: PlanarImage, marked: ImageEmbedding) {
+        let original = try load(name)
+        return (original, try marker.embed(original, payload: payload))
+    }
+
+    @Test(arguments: ["skimage_coffee.png", "skimage_camera_gray.png", "plasma_forest_path.jpg"])
+    func qualityIsWithinBudget(name: String) throws {
+        let (_, embedding) = try Self.marked(name)
+        #expect(embedding.psnr >= 40.4, "PSNR \(embedding.psnr) dB")
+        #expect(embedding.ssim >= 0.98, "SSIM \(embedding.ssim)")
+    }
+
+    @Test(arguments: [
+        ("plasma_forest_path.jpg", "jpeg:75"), ("plasma_forest_path.jpg", "resize:0.5,jpeg:75"),
+        ("plasma_forest_path.jpg", "resize:0.25"), ("skimage_coffee.png", "jpeg:50"),
+        ("plasma_fallen_leaf.jpg", "crop:0.25"), ("plasma_fallen_leaf.jpg", "rotate:5"),
+    ])
+    func payloadSurvives(name: String, attack: String) throws {
+        let (_, embedding) = try Self.marked(name)
+        let attacked = try AttackChain(parsing: attack).apply(to: embedding.image, seed: 7)
+        let result = Self.detector.detect(attacked)
+        #expect(result.detected && result.payload == Self.payload,
+                "\(name) after \(attack): FPR \(result.falsePositiveProbability), χ² \(result.chiSquare)")
+    }
+
+    @Test func syncReportsTheGeometryOfACrop() throws {
+        let (_, embedding) = try Self.marked("plasma_forest_path.jpg")
+        let result = Self.detector.detect(try AttackChain(parsing: "crop:0.5").apply(to: embedding.image, seed: 3))
+        #expect(result.payload == Self.payload, "FPR \(result.falsePositiveProbability)")
+        let sync = try #require(result.sync)
+        #expect(abs(sync.tilePeriod - 32 * embedding.chipSize) < 2, "period \(sync.tilePeriod)")
+        #expect(abs(sync.rotationDegrees) < 0.5 && !sync.mirrored)
+    }
+
+    @Test(arguments: ["skimage_coffee.png", "plasma_forest_path.jpg", "skimage_brick_texture_gray.png"])
+    func unmarkedAndWrongKeyStaySilent(name: String) throws {
+        let original = try Self.load(name)
+        let unmarked = Self.detector.detect(original)
+        #expect(!unmarked.detected && unmarked.payload == nil, "unmarked: FPR \(unmarked.falsePositiveProbability)")
+        let (_, embedding) = try Self.marked(name)
+        let wrong = ImageDetector(key: try MarkKey(bytes: [UInt8](repeating: 7, count: 32))).detect(embedding.image)
+        #expect(!wrong.detected && wrong.payload == nil, "wrong key: FPR \(wrong.falsePositiveProbability)")
+    }
+
+    @Test func alphaAndMetadataAreCarriedOver() throws {
+        let original = try Self.load("etr_splash_logo_alpha.png")
+        let embedding = try Self.marker.embed(original, payload: Self.payload)
+        #expect(embedding.image.alpha == original.alpha)
+        #expect(embedding.image.metadata == original.metadata)
+    }
+
+    @Test func tooSmallImagesAreRefused() {
+        let tiny = PlanarImage(width: 40, height: 300, colorModel: .gray, planes: [[Float](repeating: 0.5, count: 12_000)])
+        #expect(throws: MarkError.self) { try Self.marker.embed(tiny, payload: Self.payload) }
+    }
+}

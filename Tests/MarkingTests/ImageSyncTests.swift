@@ -1,0 +1,62 @@
+import Foundation
+import Media
+import Testing
+@testable import Marking
+
+/// Synchronisation on synthetic images with known geometry: a marked noise texture, shifted,
+/// scaled, rotated and mirrored by exact resampling, must give back the geometry that was applied.
+@Suite("Image synchronisation on known geometry")
+struct ImageSyncTests {
+    static let key = try! MarkKey(bytes: (0..<32).map { UInt8($0 ^ 0x5A) })
+    static let marker = ImageMarker(key: key)
+    static let detector = ImageDetector(codebook: marker.codebook)
+    static let payload = Payload(0x0F0F_1234_ABCD_9876)
+
+    /// A 512×512 textured gray image (smoothed seeded noise), marked at strength 1.
+    static let marked: PlanarImage = {
+        var state: UInt64 = 42
+        var values = (0..<(512 * 512)).map { _ -> Float in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Float(state >> 40) / Float(1 << 24)
+        }
+        values = Plane(width: 512, height: 512, values: values).boxMean(radius: 1).values.map { 0.3 + 0.4 * $0 }
+        let image = PlanarImage(width: 512, height: 512, colorModel: .gray, planes: [values])
+        return try! marker.embed(image, payload: payload).image
+    }()
+
+    /// Samples `image` at the inverse of x' = s R(θ) x (+ shift, optional mirror), bilinearly.
+    static func transformed(scale: Double, degrees: Double, shift: (Double, Double), mirror: Bool, size: Int) -> PlanarImage {
+        let source = marked.planes[0]
+        let c = cos(degrees * .pi / 180), s = sin(degrees * .pi / 180)
+        var out = [Float](repeating: 0.5, count: size * size)
+        for y in 0..<size {
+            for x in 0..<size {
+                let u = (mirror ? Double(size - 1 - x) : Double(x)) - shift.0, v = Double(y) - shift.1
+                let sx = (c * u + s * v) / scale, sy = (-s * u + c * v) / scale
+                guard sx >= 0, sy >= 0, sx < 511, sy < 511 else { continue }
+                let x0 = Int(sx), y0 = Int(sy), fx = Float(sx - Double(x0)), fy = Float(sy - Double(y0))
+                let a = source[y0 * 512 + x0], b = source[y0 * 512 + x0 + 1]
+                let d = source[(y0 + 1) * 512 + x0], e = source[(y0 + 1) * 512 + x0 + 1]
+                out[y * size + x] = (a + fx * (b - a)) * (1 - fy) + (d + fx * (e - d)) * fy
+            }
+        }
+        return PlanarImage(width: size, height: size, colorModel: .gray, planes: [out])
+    }
+
+    @Test(arguments: [
+        (1.0, 0.0, false), (0.8, 0.0, false), (1.0, 3.0, false), (0.9, -7.0, false), (1.0, 0.0, true), (0.75, 12.0, false),
+    ])
+    func recoversAppliedGeometry(scale: Double, degrees: Double, mirror: Bool) throws {
+        let image = Self.transformed(scale: scale, degrees: degrees, shift: (17.3, -9.6), mirror: mirror, size: 400)
+        let result = Self.detector.detect(image)
+        #expect(result.payload == Self.payload, "scale \(scale), \(degrees)°, mirror \(mirror): FPR \(result.falsePositiveProbability)")
+        let sync = try #require(result.sync)
+        let expectedPeriod = 32 * TileLayout.chipSize(shortSide: 512) * scale
+        #expect(abs(sync.tilePeriod - expectedPeriod) / expectedPeriod < 0.01, "period \(sync.tilePeriod), expected \(expectedPeriod)")
+        // The mark's x axis, as the detector reports it, is the applied rotation (mod the mirror).
+        let reported = mirror ? 180 - sync.rotationDegrees : sync.rotationDegrees
+        let error = abs(remainder(reported - degrees, 360))
+        #expect(error < 0.5, "rotation \(sync.rotationDegrees)°, applied \(degrees)°")
+        #expect(sync.mirrored == mirror)
+    }
+}
