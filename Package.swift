@@ -43,6 +43,7 @@ let package = Package(
 
         // MARK: Tools (benchmarks and measurements that print figures)
         .executableTarget(name: "ImageLab", dependencies: ["Tracemark"], path: "Tools/ImageLab"),
+        .executableTarget(name: "ImageBench", dependencies: ["Tracemark"], path: "Tools/ImageBench"),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["Media"], path: "Tests/TestSupport"),

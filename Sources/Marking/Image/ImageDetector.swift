@@ -24,8 +24,6 @@ public struct ImageDetector: Sendable {
     /// so a caller may decode them at any size down to it (e.g. JPEG DCT scaling) at no loss.
     public static var workingShortSide: Int { WorkingImage.targetShortSide }
 
-    /// Lattice candidates taken from the autocorrelation search.
-    static let latticeCandidates = 8
     /// Alignments (lattice × orientation, ranked by the pilot) whose payload chips are tested.
     /// Fixed in advance: the false-positive probability is this many times the per-test tail.
     public static let testedAlignments = 4
@@ -33,35 +31,28 @@ public struct ImageDetector: Sendable {
     /// Looks for the mark in `image` (any size; colour or gray; only luma is used).
     /// - Complexity: O(pixels) to reduce the image, then about O(n log n) on a ~256-px working image.
     public func detect(_ image: PlanarImage, options: ImageDetectOptions = .init()) -> ImageDetection {
-        let luma = Luminance.plane(of: image)
-        let working = WorkingImage.reduced(luma)
-        let scale = Double(working.width) / Double(image.width)
-        return detect(working: working, toInputScale: scale, options: options)
+        detect(ImageAnalysis(image), options: options)
     }
 
-    func detect(working: Plane, toInputScale scale: Double, options: ImageDetectOptions) -> ImageDetection {
+    /// Looks for this key's mark in an image already analysed (see ``ImageAnalysis``).
+    public func detect(_ analysis: ImageAnalysis, options: ImageDetectOptions = .init()) -> ImageDetection {
         var result = ImageDetection(detected: false, payload: nil, falsePositiveProbability: 1,
                                     threshold: options.threshold, sync: nil, chiSquare: 0,
                                     degreesOfFreedom: TileLayout.codedBits)
-        guard min(working.width, working.height) >= 2 * Int(LatticeSync.minimumPeriod) else { return result }
-        let (whitened, valid) = WorkingImage.whitened(working)
-        let lattices = LatticeSync.candidates(whitened: whitened, count: Self.latticeCandidates)
-
-        var ranked = [(lattice: TileLattice, fold: [Float], alignment: TileFold.Alignment)]()
-        for candidate in lattices {
-            let fold = TileFold.fold(whitened, valid: valid, lattice: candidate.lattice)
-            for alignment in TileFold.alignments(of: fold, codebook: codebook) {
-                ranked.append((candidate.lattice, fold, alignment))
+        var ranked = [(candidate: ImageAnalysis.FoldedCandidate, alignment: TileFold.Alignment)]()
+        for candidate in analysis.candidates {
+            for alignment in TileFold.alignments(spectrum: candidate.spectrum, norm: candidate.norm, codebook: codebook) {
+                ranked.append((candidate, alignment))
             }
         }
         ranked.sort { $0.alignment.pilotScore > $1.alignment.pilotScore }
 
         var best: (evidence: PayloadEvidence, lattice: TileLattice, alignment: TileFold.Alignment)?
         for entry in ranked.prefix(Self.testedAlignments) {
-            let chips = TileFold.chips(of: entry.fold, alignment: entry.alignment)
+            let chips = TileFold.chips(of: entry.candidate.fold, alignment: entry.alignment)
             let evidence = PayloadEvidence(chips: chips, codebook: codebook)
             if best == nil || evidence.logFalsePositive < best!.evidence.logFalsePositive {
-                best = (evidence, entry.lattice, entry.alignment)
+                best = (evidence, entry.candidate.lattice, entry.alignment)
             }
         }
         guard let best else { return result }
@@ -71,7 +62,7 @@ public struct ImageDetector: Sendable {
         result.degreesOfFreedom = best.evidence.degreesOfFreedom
         result.detected = probability <= options.threshold
         result.payload = result.detected ? best.evidence.payload : nil
-        result.sync = Self.sync(lattice: best.lattice, alignment: best.alignment, toInputScale: scale)
+        result.sync = Self.sync(lattice: best.lattice, alignment: best.alignment, toInputScale: analysis.toInputScale)
         return result
     }
 

@@ -50,24 +50,21 @@ public struct ImageMarker: Sendable {
         }
         let luma = Luminance.plane(of: image)
         let chipSize = TileLayout.chipSize(shortSide: shortSide)
-        var delta = MarkField.render(chips: codebook.chipAmplitudes(for: payload),
-                                     width: image.width, height: image.height, chipSize: chipSize)
         let budget = PerceptualMask.budget(luma: luma, chipSize: chipSize)
-        var energy: Double = 0
-        for i in 0..<delta.count {
-            delta.values[i] *= budget.values[i]
-            energy += Double(delta.values[i] * delta.values[i])
-        }
+        var (delta, energy) = MarkField.render(chips: codebook.chipAmplitudes(for: payload), width: image.width,
+                                               height: image.height, chipSize: chipSize, budget: budget)
         // The perceptual budget is the ceiling; the PSNR cap only lowers it, for busy images.
         let rms = (energy / Double(delta.count)).squareRoot()
         let capRMS = pow(10, -ImageEmbedOptions.referencePSNR / 20)
         let gain = Float(min(1, capRMS / max(rms, 1e-12)) * options.strength)
-        for i in 0..<delta.count { delta.values[i] *= gain }
+        delta.values.withUnsafeMutableBufferPointer { d in
+            for i in 0..<d.count { d[i] *= gain }
+        }
 
         var marked = image
         Luminance.add(delta, to: &marked)
         return ImageEmbedding(image: marked, psnr: ImageQuality.psnr(image, marked),
-                              ssim: ImageQuality.ssim(image, marked), chipSize: chipSize)
+                              ssim: ImageQuality.ssim(luma, Luminance.plane(of: marked)), chipSize: chipSize)
     }
 }
 

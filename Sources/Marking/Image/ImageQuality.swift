@@ -8,10 +8,13 @@ public enum ImageQuality {
         let channels = min(original.colorModel.colorChannelCount, marked.colorModel.colorChannelCount)
         var sum = 0.0
         for c in 0..<channels {
-            let a = original.planes[c], b = marked.planes[c]
-            var planeSum: Float = 0
-            for i in 0..<a.count { let d = a[i] - b[i]; planeSum += d * d }
-            sum += Double(planeSum)
+            original.planes[c].withUnsafeBufferPointer { a in
+                marked.planes[c].withUnsafeBufferPointer { b in
+                    var planeSum: Float = 0
+                    for i in 0..<a.count { let d = a[i] - b[i]; planeSum += d * d }
+                    sum += Double(planeSum)
+                }
+            }
         }
         let mse = sum / Double(channels * original.pixelCount)
         return mse == 0 ? .infinity : -10 * log10(mse)
@@ -22,25 +25,58 @@ public enum ImageQuality {
         ssim(Luminance.plane(of: original), Luminance.plane(of: marked))
     }
 
+    /// Streaming SSIM: the five window moments are kept as column sums over the window's rows,
+    /// slid down one row at a time, then slid across each row — one pass, O(width) memory.
+    /// - Complexity: O(width · height).
     static func ssim(_ x: Plane, _ y: Plane) -> Double {
-        let radius = 4
-        let c1: Float = 0.01 * 0.01, c2: Float = 0.03 * 0.03
-        var xx = x, yy = y, xy = x
-        for i in 0..<x.count {
-            xx.values[i] = x.values[i] * x.values[i]
-            yy.values[i] = y.values[i] * y.values[i]
-            xy.values[i] = x.values[i] * y.values[i]
-        }
-        let mx = x.boxMean(radius: radius), my = y.boxMean(radius: radius)
-        let sxx = xx.boxMean(radius: radius), syy = yy.boxMean(radius: radius), sxy = xy.boxMean(radius: radius)
+        precondition(x.width == y.width && x.height == y.height)
+        let radius = 4, w = x.width, h = x.height
+        let c1 = 0.01 * 0.01, c2 = 0.03 * 0.03
+        // Column sums of x, y, x², y², xy over the rows currently in the window.
+        var columns = [Double](repeating: 0, count: 5 * w)
         var total = 0.0
-        for i in 0..<x.count {
-            let mux = mx.values[i], muy = my.values[i]
-            let vx = sxx.values[i] - mux * mux, vy = syy.values[i] - muy * muy, cov = sxy.values[i] - mux * muy
-            let s = ((2 * mux * muy + c1) * (2 * cov + c2)) / ((mux * mux + muy * muy + c1) * (vx + vy + c2))
-            total += Double(s)
+        x.values.withUnsafeBufferPointer { xs in
+            y.values.withUnsafeBufferPointer { ys in
+                columns.withUnsafeMutableBufferPointer { col in
+                    func accumulate(row: Int, sign: Double) {
+                        let base = row * w
+                        for i in 0..<w {
+                            let a = Double(xs[base + i]), b = Double(ys[base + i])
+                            col[i] += sign * a
+                            col[w + i] += sign * b
+                            col[2 * w + i] += sign * a * a
+                            col[3 * w + i] += sign * b * b
+                            col[4 * w + i] += sign * a * b
+                        }
+                    }
+                    for row in 0..<min(radius, h) { accumulate(row: row, sign: 1) }
+                    for row in 0..<h {
+                        if row + radius < h { accumulate(row: row + radius, sign: 1) }
+                        if row - radius - 1 >= 0 { accumulate(row: row - radius - 1, sign: -1) }
+                        let rowsInWindow = Double(min(row + radius, h - 1) - max(row - radius, 0) + 1)
+                        var s = (0.0, 0.0, 0.0, 0.0, 0.0)
+                        for i in 0..<min(radius, w) {
+                            s.0 += col[i]; s.1 += col[w + i]; s.2 += col[2 * w + i]; s.3 += col[3 * w + i]; s.4 += col[4 * w + i]
+                        }
+                        for i in 0..<w {
+                            if i + radius < w {
+                                let j = i + radius
+                                s.0 += col[j]; s.1 += col[w + j]; s.2 += col[2 * w + j]; s.3 += col[3 * w + j]; s.4 += col[4 * w + j]
+                            }
+                            if i - radius - 1 >= 0 {
+                                let j = i - radius - 1
+                                s.0 -= col[j]; s.1 -= col[w + j]; s.2 -= col[2 * w + j]; s.3 -= col[3 * w + j]; s.4 -= col[4 * w + j]
+                            }
+                            let n = rowsInWindow * Double(min(i + radius, w - 1) - max(i - radius, 0) + 1)
+                            let mx = s.0 / n, my = s.1 / n
+                            let vx = s.2 / n - mx * mx, vy = s.3 / n - my * my, cov = s.4 / n - mx * my
+                            total += ((2 * mx * my + c1) * (2 * cov + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2))
+                        }
+                    }
+                }
+            }
         }
-        return total / Double(x.count)
+        return total / Double(w * h)
     }
 }
 

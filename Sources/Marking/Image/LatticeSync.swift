@@ -30,13 +30,8 @@ enum LatticeSync {
         let z = autocorrelationScores(h)
         // A mark's autocorrelation peak is about one chip (P/32) wide; a host's JPEG block grid
         // gives 1-px peaks. Summing z over a window matched to the hypothesised chip favours the
-        // former; box sums (mean × side) keep pure noise at unit scale across window sizes.
-        let smoothed: [Plane] = (0...4).map { radius in
-            var plane = z.plane.boxMean(radius: radius)
-            let side = Float(2 * radius + 1)
-            for i in 0..<plane.count { plane.values[i] *= side }
-            return plane
-        }
+        // former; box sums divided by the window's side keep pure noise at unit scale.
+        let windows = WindowSums(z.plane)
         let shortSide = Double(min(h.width, h.height))
         // At most 128 chips (4 tiles) fit across the marked image's short side, and crops only make
         // the tile relatively larger: the period is at least a quarter of the short side.
@@ -45,23 +40,24 @@ enum LatticeSync {
         guard maxPeriod > minPeriod else { return [] }
 
         var found = [Candidate]()
+        found.reserveCapacity(Int(maxPeriod * maxPeriod))
         var period = minPeriod
         while period <= maxPeriod {
-            let scores = smoothed[min(4, Int((period / 64).rounded()))]
+            let radius = min(4, Int((period / 64).rounded()))
+            func score(_ lag: SIMD2<Double>) -> Double { windows.score(z, lag, radius: radius) }
             let step = 1 / period
             var angle = 0.0
             while angle < Double.pi / 2 {
                 let lattice = TileLattice(period: period, angle: angle)
-                let score = z.sample(scores, lattice.v1) + z.sample(scores, lattice.v2)
-                    + 0.7 * (z.sample(scores, lattice.point(1, 1)) + z.sample(scores, lattice.point(1, -1)))
-                found.append(Candidate(lattice: lattice, score: score))
+                let total = score(lattice.v1) + score(lattice.v2)
+                    + 0.7 * (score(lattice.point(1, 1)) + score(lattice.point(1, -1)))
+                found.append(Candidate(lattice: lattice, score: total))
                 angle += step
             }
             period += 1
         }
-        found.sort { $0.score > $1.score }
         var kept = [Candidate]()
-        for candidate in found {
+        for candidate in Self.best(found, count: 64 * count) {
             if kept.count == count { break }
             let distinct = kept.allSatisfy { other in
                 let d1 = simdLength(candidate.lattice.v1 - other.lattice.v1)
@@ -73,6 +69,26 @@ enum LatticeSync {
             if distinct { kept.append(candidate) }
         }
         return kept.map { Candidate(lattice: refine($0.lattice, z: z), score: $0.score) }
+    }
+
+    /// The `count` highest-scoring candidates, best first, without sorting all of them.
+    static func best(_ candidates: [Candidate], count: Int) -> [Candidate] {
+        guard candidates.count > count else { return candidates.sorted { $0.score > $1.score } }
+        // Threshold at the count-th largest score by selection on a copy of the scores.
+        var scores = candidates.map(\.score)
+        var low = 0, high = scores.count - 1, k = count - 1
+        while low < high {
+            let pivot = scores[(low + high) / 2]
+            var i = low, j = high
+            while i <= j {
+                while scores[i] > pivot { i += 1 }
+                while scores[j] < pivot { j -= 1 }
+                if i <= j { scores.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if k <= j { high = j } else if k >= i { low = i } else { break }
+        }
+        let threshold = scores[k]
+        return candidates.filter { $0.score >= threshold }.sorted { $0.score > $1.score }
     }
 
     /// Least-squares refinement of a lattice from the sub-pixel positions of the autocorrelation
@@ -108,8 +124,11 @@ enum LatticeSync {
 
     /// Autocorrelation of the whitened image as approximate z-scores over a window of lags.
     static func autocorrelationScores(_ h: Plane) -> LagScores {
-        let maxLagX = min(h.width - 1, Int(2 * maximumPeriod))
-        let maxLagY = min(h.height - 1, Int(2 * maximumPeriod))
+        // The search reads lags up to √2 × the largest period (the diagonal lattice point); the
+        // refinement's farther points are used only where they fall inside this window.
+        let reach = Int(1.45 * min(maximumPeriod, Double(min(h.width, h.height)) / minimumPeriodsAcross)) + 4
+        let maxLagX = min(h.width - 1, reach)
+        let maxLagY = min(h.height - 1, reach)
         let rows = FFTSize.good(atLeast: h.height + maxLagY)
         let columns = FFTSize.good(atLeast: h.width + maxLagX)
         let fft = RealFFT.shared(shape: [rows, columns])
@@ -132,21 +151,63 @@ enum LatticeSync {
         let sigma2 = Double(zeroLag) / Double(h.count)
         let width = 2 * maxLagX + 1, height = 2 * maxLagY + 1
         var z = Plane(width: width, height: height)
+        // Noise in A(τ) grows with the square root of the overlap (W − |τx|)(H − |τy|): separable.
+        let inverseRootX = (0...maxLagX).map { 1 / Double(h.width - $0).squareRoot() }
+        let inverseRootY = (0...maxLagY).map { 1 / Double(h.height - $0).squareRoot() }
         signal.withUnsafeBufferPointer { a in
-            for ty in -maxLagY...maxLagY {
-                let row = ((ty % rows) + rows) % rows
-                let overlapY = Double(h.height - abs(ty))
-                for tx in -maxLagX...maxLagX {
-                    let column = ((tx % columns) + columns) % columns
-                    let overlap = overlapY * Double(h.width - abs(tx))
-                    let value = Double(a[row * columns + column])
-                    z[tx + maxLagX, ty + maxLagY] = Float(value / (sigma2 * overlap.squareRoot()))
+            z.values.withUnsafeMutableBufferPointer { out in
+                for ty in -maxLagY...maxLagY {
+                    let row = ((ty % rows) + rows) % rows
+                    let rowScale = inverseRootY[abs(ty)] / sigma2
+                    let outRow = (ty + maxLagY) * width
+                    for tx in -maxLagX...maxLagX {
+                        let column = tx >= 0 ? tx : tx + columns
+                        out[outRow + tx + maxLagX] = Float(Double(a[row * columns + column]) * rowScale * inverseRootX[abs(tx)])
+                    }
                 }
             }
         }
         // The zero lag and its immediate neighbours are the image's own (unmarked) correlation.
         for ty in -2...2 { for tx in -2...2 where abs(tx) <= maxLagX && abs(ty) <= maxLagY { z[tx + maxLagX, ty + maxLagY] = 0 } }
         return LagScores(plane: z, maxLagX: maxLagX, maxLagY: maxLagY)
+    }
+}
+
+/// Window sums of a plane in O(1) each, from its summed-area table (Crow 1984).
+struct WindowSums {
+    let width: Int, height: Int
+    /// (width+1) × (height+1) prefix sums; entry (x, y) sums all samples left of x and above y.
+    let table: [Double]
+
+    init(_ plane: Plane) {
+        width = plane.width
+        height = plane.height
+        var table = [Double](repeating: 0, count: (width + 1) * (height + 1))
+        for y in 0..<height {
+            var rowSum = 0.0
+            for x in 0..<width {
+                rowSum += Double(plane.values[y * width + x])
+                table[(y + 1) * (width + 1) + x + 1] = table[y * (width + 1) + x + 1] + rowSum
+            }
+        }
+        self.table = table
+    }
+
+    /// Sum over the (2r+1)² window centred on (x, y), clipped to the plane.
+    func sum(x: Int, y: Int, radius r: Int) -> Double {
+        let x0 = max(0, x - r), x1 = min(width, x + r + 1), y0 = max(0, y - r), y1 = min(height, y + r + 1)
+        guard x0 < x1, y0 < y1 else { return 0 }
+        let w = width + 1
+        return table[y1 * w + x1] - table[y0 * w + x1] - table[y1 * w + x0] + table[y0 * w + x0]
+    }
+
+    /// The lattice score at a real lag: bilinear z for radius 0, else the window sum around the
+    /// nearest lag divided by the window's side.
+    func score(_ z: LagScores, _ lag: SIMD2<Double>, radius: Int) -> Double {
+        if radius == 0 { return z.sample(z.plane, lag) }
+        let x = Int((lag.x + Double(z.maxLagX)).rounded()), y = Int((lag.y + Double(z.maxLagY)).rounded())
+        guard x >= 0, y >= 0, x < width, y < height else { return 0 }
+        return sum(x: x, y: y, radius: radius) / Double(2 * radius + 1)
     }
 }
 

@@ -1,36 +1,71 @@
-/// Renders the periodic chip grid at image resolution: chip (i, j) centred at pixel
-/// (i·c, j·c), bilinear in between, repeating every 32 chips.
+/// Renders the periodic chip grid at image resolution — chip (i, j) centred at pixel (i·c, j·c),
+/// bilinear in between, repeating every 32 chips — multiplied by the perceptual budget, itself
+/// interpolated bilinearly from its block grid.
 enum MarkField {
-    /// - Complexity: O(width · height), a handful of operations per pixel.
-    static func render(chips: [Float], width: Int, height: Int, chipSize: Double) -> Plane {
-        let n = TileLayout.chipsPerSide
-        // Per column: the two chip columns and the weight of the right one.
-        var column0 = [Int](repeating: 0, count: width), column1 = column0
-        var columnWeight = [Float](repeating: 0, count: width)
-        for x in 0..<width {
-            let u = Double(x) / chipSize
-            let i = Int(u.rounded(.down))
-            column0[x] = i % n
-            column1[x] = (i + 1) % n
-            columnWeight[x] = Float(u - Double(i))
+    /// Per output column (or row): two source indices and the weight of the second.
+    private struct Taps {
+        var first: [Int], second: [Int], weight: [Float]
+
+        /// Periodic taps for chip coordinates u = x / spacing, wrapping every `period` indices.
+        init(count: Int, spacing: Double, period: Int) {
+            first = []; second = []; weight = []
+            for x in 0..<count {
+                let u = Double(x) / spacing
+                let i = Int(u.rounded(.down))
+                first.append(i % period); second.append((i + 1) % period); weight.append(Float(u - Double(i)))
+            }
         }
+
+        /// Clamped taps for cell centres at (k + ½)·block, over `cells` cells.
+        init(count: Int, block: Int, cells: Int) {
+            first = []; second = []; weight = []
+            for x in 0..<count {
+                let u = (Double(x) + 0.5) / Double(block) - 0.5
+                let i = Int(u.rounded(.down))
+                let f = Float(u - Double(i))
+                first.append(min(max(i, 0), cells - 1)); second.append(min(max(i + 1, 0), cells - 1))
+                weight.append(i < 0 ? 1 : (i + 1 > cells - 1 ? 0 : f))
+            }
+        }
+    }
+
+    /// - Returns: the mark times the budget, and the sum of its squares (for the PSNR cap).
+    /// - Complexity: O(width · height), about twenty operations per pixel.
+    static func render(chips: [Float], width: Int, height: Int, chipSize: Double,
+                       budget: PerceptualMask.Grid) -> (Plane, energy: Double) {
+        let n = TileLayout.chipsPerSide
+        let chipColumns = Taps(count: width, spacing: chipSize, period: n)
+        let chipRows = Taps(count: height, spacing: chipSize, period: n)
+        let grid = budget.values
+        let budgetColumns = Taps(count: width, block: budget.block, cells: grid.width)
+        let budgetRows = Taps(count: height, block: budget.block, cells: grid.height)
         var values = [Float](repeating: 0, count: width * height)
+        var energy = 0.0
         values.withUnsafeMutableBufferPointer { out in
             chips.withUnsafeBufferPointer { a in
-                for y in 0..<height {
-                    let v = Double(y) / chipSize
-                    let j = Int(v.rounded(.down))
-                    let row0 = (j % n) * n, row1 = ((j + 1) % n) * n
-                    let fy = Float(v - Double(j))
-                    for x in 0..<width {
-                        let fx = columnWeight[x]
-                        let top = a[row0 + column0[x]] + fx * (a[row0 + column1[x]] - a[row0 + column0[x]])
-                        let bottom = a[row1 + column0[x]] + fx * (a[row1 + column1[x]] - a[row1 + column0[x]])
-                        out[y * width + x] = top + fy * (bottom - top)
+                grid.values.withUnsafeBufferPointer { g in
+                    for y in 0..<height {
+                        let row0 = chipRows.first[y] * n, row1 = chipRows.second[y] * n, fy = chipRows.weight[y]
+                        let brow0 = budgetRows.first[y] * grid.width, brow1 = budgetRows.second[y] * grid.width
+                        let by = budgetRows.weight[y]
+                        var rowEnergy: Float = 0
+                        for x in 0..<width {
+                            let c0 = chipColumns.first[x], c1 = chipColumns.second[x], fx = chipColumns.weight[x]
+                            let top = a[row0 + c0] + fx * (a[row0 + c1] - a[row0 + c0])
+                            let bottom = a[row1 + c0] + fx * (a[row1 + c1] - a[row1 + c0])
+                            let mark = top + fy * (bottom - top)
+                            let b0 = budgetColumns.first[x], b1 = budgetColumns.second[x], bx = budgetColumns.weight[x]
+                            let btop = g[brow0 + b0] + bx * (g[brow0 + b1] - g[brow0 + b0])
+                            let bbottom = g[brow1 + b0] + bx * (g[brow1 + b1] - g[brow1 + b0])
+                            let value = mark * (btop + by * (bbottom - btop))
+                            out[y * width + x] = value
+                            rowEnergy += value * value
+                        }
+                        energy += Double(rowEnergy)
                     }
                 }
             }
         }
-        return Plane(width: width, height: height, values: values)
+        return (Plane(width: width, height: height, values: values), energy)
     }
 }

@@ -13,12 +13,13 @@ enum TileFold {
         h.values.withUnsafeBufferPointer { values in
             for y in 0..<h.height {
                 // Tile coordinates at x = 0 of this row; each step in x adds the first column of L⁻¹.
-                var t1 = row1.y * Double(y), t2 = row2.y * Double(y)
+                // The offset keeps them positive, so truncation is floor and & wraps the tile.
+                var t1 = row1.y * Double(y) + 4096, t2 = row2.y * Double(y) + 4096
                 for x in 0..<h.width {
                     let i = y * h.width + x
                     if valid[i] != 0 {
-                        let bx = Int((t1 - t1.rounded(.down)) * scale) & (size - 1)
-                        let by = Int((t2 - t2.rounded(.down)) * scale) & (size - 1)
+                        let bx = Int(t1 * scale) & (size - 1)
+                        let by = Int(t2 * scale) & (size - 1)
                         sums[by * size + bx] += values[i]
                         counts[by * size + bx] += 1
                     }
@@ -43,11 +44,11 @@ enum TileFold {
     }
 
     /// The best shift for each of the 8 orientations, by FFT cross-correlation with the pilot.
-    static func alignments(of fold: [Float], codebook: ImageMarkCodebook) -> [Alignment] {
+    /// - Parameters:
+    ///   - spectrum: the fold's real-FFT spectrum; `norm` its L2 norm (both key-independent).
+    static func alignments(spectrum: [ComplexFloat], norm: Double, codebook: ImageMarkCodebook) -> [Alignment] {
         let size = TileLayout.foldSize
         let fft = RealFFT.shared(shape: [size, size])
-        let spectrum = fft.forward(fold)
-        let norm = max(Double(fold.reduce(0) { $0 + $1 * $1 }).squareRoot(), 1e-12)
         return zip(Dihedral.all, codebook.pilotSpectra).map { orientation, pilot in
             let product = zip(spectrum, pilot).map { $0 * $1 }
             let correlation = fft.inverse(product)
