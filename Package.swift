@@ -38,12 +38,12 @@ let package = Package(
         .target(name: "Tracemark", dependencies: ["Media", "Codecs", "Spectral", "Marking"]),
         .executableTarget(
             name: "TracemarkCLI",
-            dependencies: ["Tracemark", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Tracemark", "Attacks", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // MARK: Tools (benchmarks and measurements that print figures)
-        .executableTarget(name: "ImageLab", dependencies: ["Tracemark"], path: "Tools/ImageLab"),
-        .executableTarget(name: "ImageBench", dependencies: ["Tracemark"], path: "Tools/ImageBench"),
+        .executableTarget(name: "ImageLab", dependencies: ["Marking", "Codecs", "Media"], path: "Tools/ImageLab"),
+        .executableTarget(name: "ImageBench", dependencies: ["Marking", "Codecs", "Media"], path: "Tools/ImageBench"),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["Media"], path: "Tests/TestSupport"),

@@ -34,7 +34,7 @@ extension Attack {
         row("flip", "flip", "", "", .image, "mirror left to right"),
         row("aspect", "aspect:F", "width factor", "×", .image, "stretch the width by F (Lanczos-3)"),
         row("noise", "noise:X", "σ / SNR", "8-bit levels (image), dB (audio)", nil,
-            "Gaussian noise: σ = X/255 on images; white noise at X dB SNR per channel on audio"),
+            "Gaussian noise, σ = X/255 (image); white noise at X dB SNR (audio)"),
         row("blur", "blur:S", "σ", "pixels", .image, "Gaussian blur"),
         row("median", "median:K", "size", "pixels, odd", .image, "K×K median filter"),
         row("brightness", "brightness:F", "factor", "×", .image, "multiply by F (1.2 = +20 %), clip"),
@@ -44,7 +44,7 @@ extension Attack {
             "MP3 encode (LAME, CBR) and decode, time-aligned"),
         row("ogg", "ogg:Q", "quality", "0...1 (0 lowest)", .audio, "Ogg Vorbis encode and decode"),
         row("opus", "opus:KBPS", "bitrate", "kbit/s, all channels", .audio,
-            "Ogg Opus encode (at 48 kHz) and decode, time-aligned"),
+            "Ogg Opus encode and decode (48 kHz unless an Opus rate), time-aligned"),
         row("resample", "resample:HZ", "rate", "Hz", .audio, "resample to HZ and back (libsoxr)"),
         row("lowpass", "lowpass:HZ", "cut-off", "Hz", .audio, "remove content above HZ (steep FFT filter)"),
         row("highpass", "highpass:HZ", "cut-off", "Hz", .audio, "remove content below HZ (steep FFT filter)"),
@@ -56,15 +56,26 @@ extension Attack {
         row("mono", "mono", "", "", .audio, "average the channels into one"),
     ]
 
-    /// ``parameterHelp`` as aligned text columns (spec, unit, applies to, meaning), for help output.
+    /// ``parameterHelp`` as text for `--help`: per attack, the spec, the media and the parameter
+    /// with its unit on one line, the effect indented on the next. Every line fits in 79 columns,
+    /// so that a terminal's wrapping never breaks the alignment.
     public static var parameterHelpText: String {
         let usageWidth = parameterHelp.map(\.usage.count).max() ?? 0
-        let unitWidth = parameterHelp.map(\.unit.count).max() ?? 0
         return parameterHelp.map { help in
             let kind = help.kind?.rawValue ?? "both"
-            return pad(help.usage, usageWidth) + "  " + pad(help.unit, unitWidth) + "  "
-                + pad(kind, 5) + "  " + help.meaning
+            let parameter = [help.parameter, help.unit].filter { !$0.isEmpty }.joined(separator: ", ")
+            let head = pad(help.usage, usageWidth) + "  " + pad(kind, 5) + "  " + parameter
+            return head.trimmingTrailingSpaces + "\n    " + help.meaning
         }.joined(separator: "\n")
+    }
+
+    /// ``parameterHelp`` as a Markdown table, for the README.
+    public static var parameterHelpMarkdown: String {
+        let header = "| Spec | Parameter | Unit | Media | Effect |\n|---|---|---|---|---|"
+        let rows = parameterHelp.map { help in
+            "| `\(help.usage)` | \(help.parameter) | \(help.unit) | \(help.kind?.rawValue ?? "both") | \(help.meaning) |"
+        }
+        return ([header] + rows).joined(separator: "\n")
     }
 
     private static func row(_ name: String, _ usage: String, _ parameter: String, _ unit: String,
@@ -74,5 +85,13 @@ extension Attack {
 
     private static func pad(_ text: String, _ width: Int) -> String {
         text + String(repeating: " ", count: max(0, width - text.count))
+    }
+}
+
+extension String {
+    fileprivate var trimmingTrailingSpaces: String {
+        var text = self
+        while text.last == " " { text.removeLast() }
+        return text
     }
 }

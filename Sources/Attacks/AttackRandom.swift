@@ -18,7 +18,7 @@ struct AttackRandom {
     /// A seed for stream `stream` derived from `seed`: chain step `i` uses stream `i`, so that
     /// inserting a step changes the randomness of later steps only through their index.
     static func derivedSeed(_ seed: UInt64, stream: UInt64) -> UInt64 {
-        var generator = AttackRandom(seed: seed ^ (stream &+ 1) &* 0xD1B5_4A32_D192_ED03)
+        var generator = AttackRandom(seed: seed ^ ((stream &+ 1) &* 0xD1B5_4A32_D192_ED03))
         return generator.next()
     }
 

@@ -7,10 +7,11 @@ import Spectral
 /// The offset depends on the encoder (LAME's 576 + 529 samples, Opus' 312-sample pre-skip,
 /// Vorbis' none), on whether it wrote the header that declares it (LAME's Info tag, Opus'
 /// pre-skip field) and on whether the decoder honours it (mpg123's gapless mode, libsndfile's
-/// Opus reader). With libsndfile 1.2 all three codecs come back with no offset and the input's
-/// exact length (measured on the corpus: lag 0 for MP3 8–320 kbit/s, Vorbis and Opus). The
-/// search is the safety net for a build or codec that does not: it finds any offset within
-/// ±4096 samples and shifts it out.
+/// Opus reader). Measured through libsndfile 1.2 on the corpus: Vorbis, Opus and MP3 from 64
+/// kbit/s come back with no offset and the input's exact length; MP3 at 32 kbit/s comes back
+/// 1105 samples late (576 + 529) and 1 frame longer, because its 104-byte frames are too small
+/// for LAME's Info tag, so the decoder cannot know the delay. A search finds either case, and
+/// any other offset within ±4096 samples, without a table of codec quirks.
 ///
 /// ```
 ///   input   x:  ─────[ window of L samples, the loudest ]─────

@@ -64,8 +64,10 @@ enum AudioFilters {
         let width = transitionWidth(cutoff: band.cutoff)
         // A low-pass whose transition starts above Nyquist has nothing to remove.
         if case .below = band, band.cutoff - width / 2 >= Double(audio.sampleRate) / 2 { return audio }
-        // The taper's impulse response has decayed below −100 dB after a few 1/Δ seconds.
-        let padding = max(4096, Int(8 * Double(audio.sampleRate) / width))
+        // The response falls as 1/t³ beyond 1/Δ and is about 100 dB down at 8/Δ. Being zero-phase
+        // it rings both ways: the ringing after the end fills the start of the padding, the
+        // ringing before the start wraps around to the end of it, so the padding holds both.
+        let padding = max(4096, Int(2 * 8 * Double(audio.sampleRate) / width))
         var size = 1
         while size < frameCount + padding { size *= 2 }
         let transform = RealFFT.shared(shape: [size])

@@ -25,7 +25,7 @@ extension TracemarkCommand {
         @Option(help: ArgumentHelp("The 64-bit payload as 16 hex digits (e.g. creator + asset ids).", valueName: "hex"))
         var payload: String
 
-        @Option(help: "Mark amplitude relative to the default (1 ≈ 40.5 dB PSNR; 2 is 6 dB stronger).")
+        @Option(help: "Mark amplitude relative to the default (1 fills the perceptual budget, PSNR ≥ 39 dB; 2 is 6 dB stronger).")
         var strength: Double = 1
 
         @Option(help: "JPEG quality of the output, 1–100.")

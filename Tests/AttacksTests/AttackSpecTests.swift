@@ -26,6 +26,10 @@ struct AttackSpecTests {
         for help in Attack.parameterHelp {
             #expect(help.usage.hasPrefix(help.name))
             #expect(Attack.parameterHelpText.contains(help.usage))
+            #expect(Attack.parameterHelpMarkdown.contains("| `\(help.usage)` |"))
+        }
+        for line in Attack.parameterHelpText.split(separator: "\n") {
+            #expect(line.count <= 79, "help line too wide for a terminal: \(line)")
         }
     }
 

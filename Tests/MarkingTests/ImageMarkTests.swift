@@ -29,7 +29,7 @@ struct ImageMarkTests {
     @Test(arguments: ["skimage_coffee.png", "skimage_camera_gray.png", "plasma_forest_path.jpg"])
     func qualityIsWithinBudget(name: String) throws {
         let (_, embedding) = try Self.marked(name)
-        #expect(embedding.psnr >= 40.4, "PSNR \(embedding.psnr) dB")
+        #expect(embedding.psnr >= 38.9, "PSNR \(embedding.psnr) dB")
         #expect(embedding.ssim >= 0.98, "SSIM \(embedding.ssim)")
     }
 

@@ -7,7 +7,9 @@
 import Dispatch
 import Synchronization
 import Foundation
-import Tracemark
+import Codecs
+import Marking
+import Media
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let command = arguments.first else {

@@ -2,7 +2,9 @@
 // detects after a few simple transformations, printing one line per (image, transformation).
 // Usage: ImageLab [--strength S] FILE...
 import Foundation
-import Tracemark
+import Codecs
+import Marking
+import Media
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 var strength = 1.0

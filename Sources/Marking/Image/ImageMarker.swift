@@ -9,7 +9,7 @@ public struct ImageEmbedOptions: Sendable {
 
     /// The lowest PSNR (dB) strength 1 goes to: busy images reach it, flat ones stay above it
     /// because their perceptual budget is smaller.
-    public static let referencePSNR = 40.5
+    public static let referencePSNR = 39.0
 
     public init(strength: Double = 1) {
         self.strength = strength

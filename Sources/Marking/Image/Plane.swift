@@ -113,3 +113,4 @@ extension Plane {
         }
     }
 }
+

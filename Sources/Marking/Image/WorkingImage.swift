@@ -1,3 +1,4 @@
+import Foundation
 import Media
 
 /// The detector's view of an image: luma reduced so that the short side is about
@@ -5,6 +6,8 @@ import Media
 /// whitened.
 enum WorkingImage {
     static let targetShortSide = 256
+    /// Exponent of the matched-filter weight (see ``whitened(_:)``); measured best near 0.5.
+    static let weightExponent: Float = 0.5
 
     /// The luma at working size. Inputs already at or below the target are used as they are.
     static func luma(of image: PlanarImage) -> Plane {
@@ -42,7 +45,11 @@ enum WorkingImage {
         for i in 0..<luma.count {
             let e = localEnergy.values[i]
             if e > silence {
-                residual.values[i] /= (e + floor).squareRoot()
+                // Matched-filter weight: the embedder's budget grows like (1 + activity/onset)^0.8
+                // while the host residual grows like the activity, so the mark-to-noise ratio of a
+                // pixel is predictable from the image alone (never from the key).
+                let weight = exp(Self.weightExponent * log(1 + e.squareRoot() * 255))
+                residual.values[i] *= weight / (e + floor)
                 valid[i] = 1
             } else {
                 residual.values[i] = 0
