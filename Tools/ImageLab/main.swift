@@ -2,11 +2,12 @@
 // detects after a few simple transformations, printing one line per (image, transformation).
 // Usage: ImageLab [--strength S] FILE...
 import Foundation
+import Attacks
 import Codecs
 import Marking
 import Media
 
-var arguments = Array(CommandLine.arguments.dropFirst())
+var arguments = Array(CommandLine.arguments.dropFirst()).filter { $0 != "--full" && !$0.hasPrefix("--specs=") }
 var strength = 1.0
 if let i = arguments.firstIndex(of: "--strength") { strength = Double(arguments[i + 1])!; arguments.removeSubrange(i...i + 1) }
 let key = try! MarkKey(bytes: (0..<32).map { UInt8($0) })
@@ -51,12 +52,16 @@ func chain256(_ image: PlanarImage) -> PlanarImage {
     return jpeg(crop(small, x: max(0, cx), y: max(0, cy), w: min(256, small.width), h: min(256, small.height)), 75)
 }
 
-let attacks: [(String, (PlanarImage) -> PlanarImage)] = [
-    ("none", { $0 }), ("jpeg75", { jpeg($0, 75) }), ("jpeg40", { jpeg($0, 40) }),
-    ("scale0.5", { downscale($0, 0.5) }), ("scale0.25", { downscale($0, 0.25) }),
-    ("chain256", chain256),
-    ("crop25%", { crop($0, x: $0.width / 3, y: $0.height / 5, w: $0.width / 2, h: $0.height / 2) }),
-]
+let customSpecs = CommandLine.arguments.first { $0.hasPrefix("--specs=") }.map { $0.dropFirst(8).split(separator: ";").map(String.init) }
+let specs = customSpecs ?? (CommandLine.arguments.contains("--full") ? [
+    "none", "jpeg:90", "jpeg:75", "jpeg:50", "jpeg:40", "resize:0.5", "resize:0.25",
+    "resize-short:256,center-crop:256x256,jpeg:75", "crop:0.5", "crop:0.25", "rotate:2", "rotate:5", "noise:5",
+    "blur:1", "median:3", "brightness:1.2", "contrast:0.8", "gamma:0.8", "resize:0.75,crop:0.8,jpeg:75",
+    "rotate:15", "flip", "aspect:1.2",
+] : ["none", "jpeg:75", "jpeg:40", "resize:0.5", "resize:0.25", "resize-short:256,center-crop:256x256,jpeg:75", "crop:0.25"])
+let attacks: [(String, (PlanarImage) -> PlanarImage)] = specs.map { spec in
+    (spec, { image in try! AttackChain(parsing: spec).apply(to: image, seed: 11) })
+}
 var totals = [String: (Int, Int)]()
 var logFPR = [String: [Double]]()
 for path in arguments {
@@ -79,7 +84,7 @@ for path in arguments {
         totals[label, default: (0, 0)].1 += 1
         logFPR[label, default: []].append(max(-60, log10(max(r.falsePositiveProbability, 1e-300))))
         let sync = r.sync.map { String(format: "P %.1f rot %.1f asp %.3f mir %@", $0.tilePeriod, $0.rotationDegrees, $0.aspect, $0.mirrored ? "y" : "n") } ?? "-"
-        print(String(format: "  %-10@ %@ det %@ fpr %.1e chi2 %.0f  %@  %.0f ms", label as NSString, ok ? "OK  " : "FAIL", r.detected ? "y" : "n", r.falsePositiveProbability, r.chiSquare, sync, dt * 1000))
+        print(String(format: "  %-12@ %@ det %@ fpr %.1e chi2 %.0f  %@  %.0f ms", label as NSString, ok ? "OK  " : "FAIL", r.detected ? "y" : "n", r.falsePositiveProbability, r.chiSquare, sync, dt * 1000))
     }
 }
 print("summary:", attacks.map { "\($0.0) \(totals[$0.0]!.0)/\(totals[$0.0]!.1)" }.joined(separator: "  "))

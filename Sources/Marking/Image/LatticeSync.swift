@@ -20,6 +20,11 @@ enum LatticeSync {
     static let minimumPeriod = 24.0
     static let maximumPeriod = 192.0
     static let minimumPeriodsAcross = 1.4
+    /// How many of the best candidates also get their index-2 superlattices tried.
+    static let superlatticeSources = 3
+    /// Aspect ratios (x stretch over y) tried besides 1, within ``stretchAngleWindow`` of the axes.
+    static let stretchedAspects = [1 / 1.3, 1 / 1.2, 1 / 1.1, 1.1, 1.2, 1.3]
+    static let stretchAngleWindow = 3 * Double.pi / 180
 
     struct Candidate {
         var lattice: TileLattice
@@ -45,19 +50,31 @@ enum LatticeSync {
         while period <= maxPeriod {
             let radius = min(4, Int((period / 64).rounded()))
             func score(_ lag: SIMD2<Double>) -> Double { windows.score(z, lag, radius: radius) }
-            let step = 1 / period
+            // Steps of about one pixel at v1, 1.5 where the window already spans ±1 px.
+            let stride = radius == 0 ? 1.0 : 1.5
+            let step = stride / period
             var angle = 0.0
             while angle < Double.pi / 2 {
                 let lattice = TileLattice(period: period, angle: angle)
                 let total = score(lattice.v1) + score(lattice.v2)
                     + 0.7 * (score(lattice.point(1, 1)) + score(lattice.point(1, -1)))
                 found.append(Candidate(lattice: lattice, score: total))
+                // Aspect changes are applied along the image's axes, nearly always to an unrotated
+                // image: try stretched lattices only near the axis-aligned angles.
+                if angle < Self.stretchAngleWindow || angle > Double.pi / 2 - Self.stretchAngleWindow {
+                    for aspect in Self.stretchedAspects {
+                        let stretched = TileLattice(period: period, angle: angle, aspect: aspect)
+                        let total = score(stretched.v1) + score(stretched.v2)
+                            + 0.7 * (score(stretched.point(1, 1)) + score(stretched.point(1, -1)))
+                        found.append(Candidate(lattice: stretched, score: total))
+                    }
+                }
                 angle += step
             }
-            period += 1
+            period += stride
         }
         var kept = [Candidate]()
-        for candidate in Self.best(found, count: 64 * count) {
+        for candidate in Self.bestPerNeighbourhood(found) {
             if kept.count == count { break }
             let distinct = kept.allSatisfy { other in
                 let d1 = simdLength(candidate.lattice.v1 - other.lattice.v1)
@@ -68,27 +85,37 @@ enum LatticeSync {
             }
             if distinct { kept.append(candidate) }
         }
-        return kept.map { Candidate(lattice: refine($0.lattice, z: z), score: $0.score) }
+        // A sublattice of index 2 (e.g. the diagonals of the true tile lattice) scores like the
+        // true lattice when the diagonal peaks happen to be the strong ones, and folding on it
+        // cannot work. Offer the index-2 superlattices of the strongest candidates as well; the
+        // pilot correlation decides between them.
+        var superlattices = [Candidate]()
+        for candidate in kept.prefix(Self.superlatticeSources) {
+            let a = candidate.lattice.v1, b = candidate.lattice.v2
+            for (u, v) in [((a + b) / 2, (a - b) / 2), (a / 2, b), (a, b / 2)] {
+                let lattice = TileLattice(v1: u, v2: v)
+                guard lattice.period >= 0.9 * minPeriod else { continue }
+                superlattices.append(Candidate(lattice: lattice, score: candidate.score))
+            }
+        }
+        return (kept + superlattices).map { Candidate(lattice: refine($0.lattice, z: z), score: $0.score) }
     }
 
-    /// The `count` highest-scoring candidates, best first, without sorting all of them.
-    static func best(_ candidates: [Candidate], count: Int) -> [Candidate] {
-        guard candidates.count > count else { return candidates.sorted { $0.score > $1.score } }
-        // Threshold at the count-th largest score by selection on a copy of the scores.
-        var scores = candidates.map(\.score)
-        var low = 0, high = scores.count - 1, k = count - 1
-        while low < high {
-            let pivot = scores[(low + high) / 2]
-            var i = low, j = high
-            while i <= j {
-                while scores[i] > pivot { i += 1 }
-                while scores[j] < pivot { j -= 1 }
-                if i <= j { scores.swapAt(i, j); i += 1; j -= 1 }
-            }
-            if k <= j { high = j } else if k >= i { low = i } else { break }
+    /// Non-maximum suppression in O(n): the best candidate of each neighbourhood of lattices
+    /// (period within 4 px, angle within 2°, same aspect), best first. Without it the strongest
+    /// few hypotheses' neighbours crowd every other lattice out of the shortlist.
+    static func bestPerNeighbourhood(_ candidates: [Candidate]) -> [Candidate] {
+        var best = [SIMD4<Int32>: Candidate]()
+        best.reserveCapacity(candidates.count / 8)
+        for candidate in candidates {
+            let l = candidate.lattice
+            let aspect = simdLength(l.v1) / simdLength(l.v2)
+            let key = SIMD4<Int32>(Int32(l.period / 4), Int32((l.angleDegrees + 360).truncatingRemainder(dividingBy: 90) / 2),
+                                   Int32((aspect * 20).rounded()), 0)
+            if let existing = best[key], existing.score >= candidate.score { continue }
+            best[key] = candidate
         }
-        let threshold = scores[k]
-        return candidates.filter { $0.score >= threshold }.sorted { $0.score > $1.score }
+        return best.values.sorted { $0.score > $1.score }
     }
 
     /// Least-squares refinement of a lattice from the sub-pixel positions of the autocorrelation
@@ -124,9 +151,9 @@ enum LatticeSync {
 
     /// Autocorrelation of the whitened image as approximate z-scores over a window of lags.
     static func autocorrelationScores(_ h: Plane) -> LagScores {
-        // The search reads lags up to √2 × the largest period (the diagonal lattice point); the
-        // refinement's farther points are used only where they fall inside this window.
-        let reach = Int(1.45 * min(maximumPeriod, Double(min(h.width, h.height)) / minimumPeriodsAcross)) + 4
+        // The search needs the first-order lattice points (up to the largest period) and uses the
+        // diagonal and farther points wherever they fall inside this window.
+        let reach = Int(1.2 * min(maximumPeriod, Double(min(h.width, h.height)) / minimumPeriodsAcross)) + 4
         let maxLagX = min(h.width - 1, reach)
         let maxLagY = min(h.height - 1, reach)
         let rows = FFTSize.good(atLeast: h.height + maxLagY)

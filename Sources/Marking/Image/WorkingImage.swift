@@ -6,8 +6,6 @@ import Media
 /// whitened.
 enum WorkingImage {
     static let targetShortSide = 256
-    /// Exponent of the matched-filter weight (see ``whitened(_:)``); measured best near 0.5.
-    static let weightExponent: Float = 0.5
 
     /// The luma at working size. Inputs already at or below the target are used as they are.
     static func luma(of image: PlanarImage) -> Plane {
@@ -47,8 +45,9 @@ enum WorkingImage {
             if e > silence {
                 // Matched-filter weight: the embedder's budget grows like (1 + activity/onset)^0.8
                 // while the host residual grows like the activity, so the mark-to-noise ratio of a
-                // pixel is predictable from the image alone (never from the key).
-                let weight = exp(Self.weightExponent * log(1 + e.squareRoot() * 255))
+                // pixel is predictable from the image alone (never from the key). The exponent ½
+                // measured best on the corpus (0.3 … 1.0 tried).
+                let weight = (1 + e.squareRoot() * 255).squareRoot()
                 residual.values[i] *= weight / (e + floor)
                 valid[i] = 1
             } else {
