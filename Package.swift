@@ -42,7 +42,7 @@ let package = Package(
         ),
 
         // MARK: Tools (benchmarks and measurements that print figures)
-        .executableTarget(name: "ImageLab", dependencies: ["Marking", "Codecs", "Media"], path: "Tools/ImageLab"),
+        .executableTarget(name: "ImageLab", dependencies: ["Marking", "Codecs", "Media", "Attacks"], path: "Tools/ImageLab"),
         .executableTarget(name: "ImageBench", dependencies: ["Marking", "Codecs", "Media"], path: "Tools/ImageBench"),
 
         // MARK: Tests
