@@ -9,22 +9,32 @@ enum TileFold {
         var sums = [Float](repeating: 0, count: size * size)
         var counts = [Float](repeating: 0, count: size * size)
         let (row1, row2) = lattice.inverseRows
-        let scale = Double(size)
+        precondition(size == 64, "the fixed-point fold assumes 64 bins per period")
+        // Tile coordinates in 64-bit fixed point (32 fraction bits): stepping along a row is one
+        // integer add per axis, and the bin is the top 6 fraction bits (64 bins per period).
+        // Accumulated rounding over a row stays below 2⁻²² periods.
+        let one = Double(1 << 32)
+        let step1 = Int64((row1.x * one).rounded()), step2 = Int64((row2.x * one).rounded())
+        let shift = Int64(32 - 6)
         h.values.withUnsafeBufferPointer { values in
-            for y in 0..<h.height {
-                // Tile coordinates at x = 0 of this row; each step in x adds the first column of L⁻¹.
-                // The offset keeps them positive, so truncation is floor and & wraps the tile.
-                var t1 = row1.y * Double(y) + 4096, t2 = row2.y * Double(y) + 4096
-                for x in 0..<h.width {
-                    let i = y * h.width + x
-                    if valid[i] != 0 {
-                        let bx = Int(t1 * scale) & (size - 1)
-                        let by = Int(t2 * scale) & (size - 1)
-                        sums[by * size + bx] += values[i]
-                        counts[by * size + bx] += 1
+            valid.withUnsafeBufferPointer { valid in
+                sums.withUnsafeMutableBufferPointer { sums in
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        for y in 0..<h.height {
+                            var t1 = Int64((row1.y * Double(y) * one).rounded())
+                            var t2 = Int64((row2.y * Double(y) * one).rounded())
+                            let row = y * h.width
+                            for x in 0..<h.width {
+                                if valid[row + x] != 0 {
+                                    let bin = Int(((t2 >> shift) & 63) << 6 | ((t1 >> shift) & 63))
+                                    sums[bin] += values[row + x]
+                                    counts[bin] += 1
+                                }
+                                t1 &+= step1
+                                t2 &+= step2
+                            }
+                        }
                     }
-                    t1 += row1.x
-                    t2 += row2.x
                 }
             }
         }
