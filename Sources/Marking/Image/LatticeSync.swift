@@ -25,10 +25,13 @@ enum LatticeSync {
     /// Aspect ratios (x stretch over y) tried besides 1, within ``stretchAngleWindow`` of the axes.
     static let stretchedAspects = [1 / 1.3, 1 / 1.2, 1 / 1.1, 1.1, 1.2, 1.3]
     static let stretchAngleWindow = 3 * Double.pi / 180
+    static let aspectSlots = 1 + stretchedAspects.count
 
     struct Candidate {
         var lattice: TileLattice
         var score: Double
+        /// Neighbourhood for non-maximum suppression: (period / 4 px, angle / 2°, aspect index).
+        var bucket: Int = 0
     }
 
     static func candidates(whitened h: Plane, count: Int) -> [Candidate] {
@@ -58,15 +61,16 @@ enum LatticeSync {
                 let lattice = TileLattice(period: period, angle: angle)
                 let total = score(lattice.v1) + score(lattice.v2)
                     + 0.7 * (score(lattice.point(1, 1)) + score(lattice.point(1, -1)))
-                found.append(Candidate(lattice: lattice, score: total))
+                let cell = (Int(period / 4) * 45 + min(44, Int(angle * 90 / Double.pi))) * Self.aspectSlots
+                found.append(Candidate(lattice: lattice, score: total, bucket: cell))
                 // Aspect changes are applied along the image's axes, nearly always to an unrotated
                 // image: try stretched lattices only near the axis-aligned angles.
                 if angle < Self.stretchAngleWindow || angle > Double.pi / 2 - Self.stretchAngleWindow {
-                    for aspect in Self.stretchedAspects {
+                    for (index, aspect) in Self.stretchedAspects.enumerated() {
                         let stretched = TileLattice(period: period, angle: angle, aspect: aspect)
                         let total = score(stretched.v1) + score(stretched.v2)
                             + 0.7 * (score(stretched.point(1, 1)) + score(stretched.point(1, -1)))
-                        found.append(Candidate(lattice: stretched, score: total))
+                        found.append(Candidate(lattice: stretched, score: total, bucket: cell + index + 1))
                     }
                 }
                 angle += step
@@ -105,17 +109,13 @@ enum LatticeSync {
     /// (period within 4 px, angle within 2°, same aspect), best first. Without it the strongest
     /// few hypotheses' neighbours crowd every other lattice out of the shortlist.
     static func bestPerNeighbourhood(_ candidates: [Candidate]) -> [Candidate] {
-        var best = [SIMD4<Int32>: Candidate]()
-        best.reserveCapacity(candidates.count / 8)
-        for candidate in candidates {
-            let l = candidate.lattice
-            let aspect = simdLength(l.v1) / simdLength(l.v2)
-            let key = SIMD4<Int32>(Int32(l.period / 4), Int32((l.angleDegrees + 360).truncatingRemainder(dividingBy: 90) / 2),
-                                   Int32((aspect * 20).rounded()), 0)
-            if let existing = best[key], existing.score >= candidate.score { continue }
-            best[key] = candidate
+        let slots = (candidates.map(\.bucket).max() ?? 0) + 1
+        var best = [Int32](repeating: -1, count: slots)
+        for (index, candidate) in candidates.enumerated() {
+            let current = best[candidate.bucket]
+            if current < 0 || candidates[Int(current)].score < candidate.score { best[candidate.bucket] = Int32(index) }
         }
-        return best.values.sorted { $0.score > $1.score }
+        return best.filter { $0 >= 0 }.map { candidates[Int($0)] }.sorted { $0.score > $1.score }
     }
 
     /// Least-squares refinement of a lattice from the sub-pixel positions of the autocorrelation
