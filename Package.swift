@@ -25,6 +25,7 @@ let package = Package(
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
 
         // MARK: C shims: every setjmp/longjmp lives here, never across a Swift frame
         .target(name: "CodecShims", dependencies: ["CPNG", "CJPEG"]),
@@ -35,7 +36,8 @@ let package = Package(
         .target(name: "Spectral", dependencies: ["Media", "CFFTW", "CSoxr"]),
         .target(name: "Marking", dependencies: ["Media", "Spectral", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Attacks", dependencies: ["Media", "Codecs", "Spectral"]),
-        .target(name: "Tracemark", dependencies: ["Media", "Codecs", "Spectral", "Marking"]),
+        .target(name: "Scan", dependencies: ["Media", "Codecs", "Marking", "CArchive"]),
+        .target(name: "Tracemark", dependencies: ["Media", "Codecs", "Spectral", "Marking", "Scan"]),
         .executableTarget(
             name: "TracemarkCLI",
             dependencies: ["Tracemark", "Attacks", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -43,7 +45,9 @@ let package = Package(
 
         // MARK: Tools (benchmarks and measurements that print figures)
         .executableTarget(name: "ImageLab", dependencies: ["Marking", "Codecs", "Media", "Attacks"], path: "Tools/ImageLab"),
+        .executableTarget(name: "AudioBench", dependencies: ["Marking", "Codecs", "Attacks"], path: "Tools/AudioBench"),
         .executableTarget(name: "ImageBench", dependencies: ["Marking", "Codecs", "Media"], path: "Tools/ImageBench"),
+        .executableTarget(name: "ScanBench", dependencies: ["Tracemark", "Scan"], path: "Tools/ScanBench"),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["Media"], path: "Tests/TestSupport"),
@@ -53,5 +57,6 @@ let package = Package(
         .testTarget(name: "MarkingTests", dependencies: ["Marking", "Media", "Spectral", "Codecs", "Attacks", "TestSupport"]),
         .testTarget(name: "AttacksTests", dependencies: ["Attacks", "Media", "Codecs", "Spectral", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "ScanTests", dependencies: ["Scan", "Marking", "Codecs", "Media", "TestSupport"]),
     ]
 )

@@ -3,3 +3,4 @@
 @_exported import Codecs
 @_exported import Spectral
 @_exported import Marking
+@_exported import Scan

@@ -15,7 +15,7 @@ extension TracemarkCommand {
                 """
         )
 
-        @Argument(help: "Images to examine (recognised by content).")
+        @Argument(help: "Images and audio files to examine (recognised by content).")
         var files: [String]
 
         @OptionGroup var keyOption: KeyOption
@@ -37,10 +37,11 @@ extension TracemarkCommand {
                 throw ExitCode(2)
             }
             let detector = ImageDetector(key: key)
+            let audioDetector = AudioDetector(key: key)
             var failed = false, found = false
             for path in files {
                 do {
-                    let report = try detect(path, detector: detector)
+                    let report = try detect(path, detector: detector, audioDetector: audioDetector)
                     found = found || report.detected
                     if json { JSONLine.print(report) } else { print(report.text) }
                 } catch {
@@ -52,11 +53,14 @@ extension TracemarkCommand {
             if !found { throw ExitCode(1) }
         }
 
-        private func detect(_ path: String, detector: ImageDetector) throws -> DetectReport {
+        private func detect(_ path: String, detector: ImageDetector, audioDetector: AudioDetector) throws -> DetectReport {
             let start = ContinuousClock.now
             let bytes = try MediaFile.readBytes(atPath: path)
             guard let format = FormatSniffer.format(of: bytes) else { throw CodecError.unrecognizedFormat }
-            guard format.kind == .image else { throw MarkError.invalidParameter("audio detection is not available yet") }
+            if format.kind == .audio {
+                let result = audioDetector.detect(try AudioCodec.decode(bytes), options: AudioDetectOptions(threshold: threshold))
+                return DetectReport(file: path, audio: result, keyID: audioDetector.codebook.keyID, timeMs: milliseconds(since: start))
+            }
             let luma = try ImageCodec.decodeLuminance(bytes, minimumShortSide: ImageDetector.workingShortSide)
             let result = detector.detect(luma, options: ImageDetectOptions(threshold: threshold))
             let toFile = Double(luma.metadata.decodeScaleDenominator)
@@ -75,6 +79,9 @@ struct DetectReport: Encodable {
     var falsePositiveProbability: Double
     var keyID: String
     var sync: SyncReport?
+    /// Audio: where blocks of the mark start in the clip (seconds) and the replay speed found.
+    var offsets: [Double]?
+    var speed: Double?
     var chiSquare: Double
     var degreesOfFreedom: Int
     var timeMs: Double
@@ -104,16 +111,34 @@ struct DetectReport: Encodable {
         }
     }
 
+    init(file: String, audio result: AudioDetection, keyID: String, timeMs: Double) {
+        self.file = file
+        kind = "audio"
+        detected = result.detected
+        payload = result.payload?.hex
+        falsePositiveProbability = result.falsePositiveProbability
+        self.keyID = keyID
+        chiSquare = (result.chiSquare * 10).rounded() / 10
+        degreesOfFreedom = result.degreesOfFreedom
+        self.timeMs = timeMs
+        if result.detected {
+            offsets = result.offsets.map { ($0 * 1000).rounded() / 1000 }
+            speed = result.speed.map { ($0 * 10000).rounded() / 10000 }
+        }
+    }
+
     var text: String {
         let probability = String(format: "%.2g", falsePositiveProbability)
         guard detected else { return "\(file): no mark (strongest evidence: false-positive probability \(probability))" }
         let payloadText = payload.map { "payload \($0)" } ?? "payload unreadable"
-        let geometry = sync.map { String(format: "; tile %.1f px, rotation %.1f°%@", $0.tilePeriod, $0.rotation, $0.mirrored ? ", mirrored" : "") } ?? ""
+        var geometry = sync.map { String(format: "; tile %.1f px, rotation %.1f°%@", $0.tilePeriod, $0.rotation, $0.mirrored ? ", mirrored" : "") } ?? ""
+        if let first = offsets?.first { geometry += String(format: "; first block at %.3f s", first) }
+        if let speed, abs(speed - 1) > 1e-4 { geometry += String(format: ", speed %.4f", speed) }
         return "\(file): marked, \(payloadText) (false-positive probability \(probability)\(geometry))"
     }
 
     enum CodingKeys: String, CodingKey {
-        case file, kind, detected, payload, sync
+        case file, kind, detected, payload, sync, offsets, speed
         case falsePositiveProbability = "false_positive_probability", keyID = "key_id"
         case chiSquare = "chi_square", degreesOfFreedom = "degrees_of_freedom", timeMs = "time_ms"
     }
@@ -128,6 +153,8 @@ struct DetectReport: Encodable {
         try container.encode(falsePositiveProbability, forKey: .falsePositiveProbability)
         try container.encode(keyID, forKey: .keyID)
         try container.encodeIfPresent(sync, forKey: .sync)
+        try container.encodeIfPresent(offsets, forKey: .offsets)
+        try container.encodeIfPresent(speed, forKey: .speed)
         try container.encode(chiSquare, forKey: .chiSquare)
         try container.encode(degreesOfFreedom, forKey: .degreesOfFreedom)
         try container.encode(timeMs, forKey: .timeMs)

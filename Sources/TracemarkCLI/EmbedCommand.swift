@@ -6,18 +6,20 @@ extension TracemarkCommand {
     /// `tracemark embed INPUT OUTPUT --key K --payload HEX`.
     struct Embed: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Mark an image with a 64-bit payload under a key.",
+            abstract: "Mark an image or audio file with a 64-bit payload under a key.",
             discussion: """
-                The output format follows OUTPUT's extension (.png, .jpg/.jpeg). Alpha, ICC profile \
-                and EXIF are kept. The input is never modified; the output is written atomically. \
-                Prints one JSON line: payload, key id, PSNR and SSIM of the mark, chip size, time.
+                The output format follows OUTPUT's extension (.png, .jpg/.jpeg for images; .wav, \
+                .flac, .ogg, .opus, .mp3 for audio, which keeps the input's rate, channels and, where \
+                it applies, sample format). Alpha, ICC profile and EXIF are kept. The input is never \
+                modified; the output is written atomically. Prints one JSON line: payload, key id, \
+                quality of the mark (PSNR and SSIM, or SNR), time.
                 """
         )
 
-        @Argument(help: "Image to mark (PNG or JPEG, recognised by content).")
+        @Argument(help: "Image or audio file to mark (recognised by content).")
         var input: String
 
-        @Argument(help: "Where to write the marked image (.png, .jpg or .jpeg).")
+        @Argument(help: "Where to write the marked copy; its extension picks the format.")
         var output: String
 
         @OptionGroup var keyOption: KeyOption
@@ -25,10 +27,10 @@ extension TracemarkCommand {
         @Option(help: ArgumentHelp("The 64-bit payload as 16 hex digits (e.g. creator + asset ids).", valueName: "hex"))
         var payload: String
 
-        @Option(help: "Mark amplitude relative to the default (1 fills the perceptual budget, PSNR ≥ 39 dB; 2 is 6 dB stronger).")
+        @Option(help: "Mark amplitude relative to the default (1: images fill their perceptual budget, PSNR ≥ 39 dB; audio about 30.5 dB SNR; 2 is 6 dB stronger).")
         var strength: Double = 1
 
-        @Option(help: "JPEG quality of the output, 1–100.")
+        @Option(help: "JPEG quality of an image output, 1–100.")
         var quality: Int = 92
 
         func validate() throws {
@@ -42,53 +44,65 @@ extension TracemarkCommand {
                 let payload: Payload
                 do { payload = try Payload(hex: self.payload) } catch { throw CommandFailure(description: "\(error)") }
                 let key = try keyOption.load()
-                let format = ContainerFormat(pathExtension: (output as NSString).pathExtension)
-                guard let format, format.kind == .image else {
-                    throw CommandFailure(description: "\(output): the output must end in .png, .jpg or .jpeg")
+                guard let format = ContainerFormat(pathExtension: (output as NSString).pathExtension) else {
+                    throw CommandFailure(description: "\(output): the output must end in .png, .jpg, .wav, .flac, .ogg, .opus or .mp3")
                 }
                 if isSameFile(input, output) {
                     throw CommandFailure(description: "\(output): is the input; write the marked copy elsewhere")
                 }
-                let image: PlanarImage
-                do {
-                    let bytes = try MediaFile.readBytes(atPath: input)
-                    guard case let .image(decoded) = try MediaFile.decode(bytes) else {
-                        throw MarkError.invalidParameter("audio marking is not available yet")
+                let media: DecodedMedia
+                do { media = try MediaFile.decode(try MediaFile.readBytes(atPath: input)) } catch {
+                    throw FileFailure(path: input, cause: error)
+                }
+                guard format.kind == media.kind else {
+                    throw CommandFailure(description: "\(output): the input is \(media.kind.rawValue), the output extension is for \(format.kind.rawValue)")
+                }
+                var report = EmbedReport(kind: media.kind.rawValue, file: input, output: output, payload: payload.hex, keyID: key.id)
+                let encoded: [UInt8]
+                switch media {
+                case let .image(image):
+                    let embedding: ImageEmbedding
+                    do {
+                        embedding = try ImageMarker(key: key).embed(image, payload: payload, options: ImageEmbedOptions(strength: strength))
+                    } catch {
+                        throw FileFailure(path: input, cause: error)
                     }
-                    image = decoded
-                } catch {
-                    throw FileFailure(path: input, cause: error)
+                    do { encoded = try ImageCodec.encode(embedding.image, as: format, options: ImageEncodeOptions(quality: quality)) } catch {
+                        throw FileFailure(path: output, cause: error)
+                    }
+                    report.psnr = (embedding.psnr * 100).rounded() / 100
+                    report.ssim = (embedding.ssim * 10000).rounded() / 10000
+                    report.chipSize = (embedding.chipSize * 100).rounded() / 100
+                case let .audio(audio):
+                    let embedding: AudioEmbedding
+                    do {
+                        embedding = try AudioMarker(key: key).embed(audio, payload: payload, options: AudioEmbedOptions(strength: strength))
+                    } catch {
+                        throw FileFailure(path: input, cause: error)
+                    }
+                    do { encoded = try AudioCodec.encode(embedding.audio, options: AudioEncodeOptions(format: format)) } catch {
+                        throw FileFailure(path: output, cause: error)
+                    }
+                    report.snr = (embedding.snr * 100).rounded() / 100
                 }
-                let embedding: ImageEmbedding
-                do {
-                    embedding = try ImageMarker(key: key).embed(image, payload: payload,
-                                                                options: ImageEmbedOptions(strength: strength))
-                } catch {
-                    throw FileFailure(path: input, cause: error)
-                }
-                do {
-                    let encoded = try ImageCodec.encode(embedding.image, as: format,
-                                                        options: ImageEncodeOptions(quality: quality))
-                    try MediaFile.writeAtomically(encoded, toPath: output)
-                } catch {
+                do { try MediaFile.writeAtomically(encoded, toPath: output) } catch {
                     throw FileFailure(path: output, cause: error)
                 }
-                JSONLine.print(EmbedReport(file: input, output: output, payload: payload.hex, keyID: key.id,
-                                           psnr: (embedding.psnr * 100).rounded() / 100,
-                                           ssim: (embedding.ssim * 10000).rounded() / 10000,
-                                           chipSize: (embedding.chipSize * 100).rounded() / 100,
-                                           timeMs: milliseconds(since: start)))
+                report.timeMs = milliseconds(since: start)
+                JSONLine.print(report)
             }
         }
     }
 }
 
+/// The JSON line `embed` prints: quality fields for the media's kind only.
 struct EmbedReport: Encodable {
-    var file: String, output: String, payload: String, keyID: String
-    var psnr: Double, ssim: Double, chipSize: Double, timeMs: Double
+    var kind: String, file: String, output: String, payload: String, keyID: String
+    var psnr: Double?, ssim: Double?, chipSize: Double?, snr: Double?
+    var timeMs: Double = 0
 
     enum CodingKeys: String, CodingKey {
-        case file, output, payload, psnr, ssim
+        case kind, file, output, payload, psnr, ssim, snr
         case keyID = "key_id", chipSize = "chip_size", timeMs = "time_ms"
     }
 }

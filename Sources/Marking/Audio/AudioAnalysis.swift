@@ -1,0 +1,223 @@
+import Foundation
+import Media
+import Spectral
+import Synchronization
+
+/// The key-independent part of detecting the audio mark in one clip: the clip's short-time power
+/// spectrum at the internal rate and the folds of the coarse synchronisation search. Built once per
+/// clip, it serves any number of keys (``AudioDetector/detect(_:options:)-(AudioAnalysis,_)``), so
+/// checking a clip against many keys costs little more than against one.
+///
+/// ```
+///  fine frames: 512-sample Hann windows every 128 samples (4 per cell)
+///  a cell at speed s, phase φ:  relative cell j ↔ fine frame  t_j = φ + round(4 j / s)
+///  band b at speed s:           bins (edge_b − ½)·s … (edge_{b+1} − ½)·s, fractional bins
+///                               read from a cumulative power spectrum
+/// ```
+public final class AudioAnalysis: Sendable {
+    /// At most this much of a clip is analysed, seconds: enough evidence for any attack the mark
+    /// survives, and the cost stays bounded for long files.
+    public static let maximumAnalysedDuration = 120.0
+
+    /// Duration of the clip, seconds (all of it, not only the analysed part).
+    public let duration: Double
+    let spectrum: ClipSpectrum
+    /// The coarse search's folds, one per (speed, phase).
+    let coarse: [CellFold]
+    /// Whole-clip folds already computed by refinements, by (speed in 1e-7 steps, phase): they
+    /// depend on the clip only, so every key checked against this clip shares them.
+    private let refinedFolds = Mutex<[FoldKey: CellFold]>([:])
+
+    struct FoldKey: Hashable {
+        var speed: Int
+        var phase: Int
+    }
+
+    /// Analyses `audio` (any rate and channel count; the mono mix is used).
+    /// - Complexity: O(n) to resample, O(n log N) for the spectrum, plus the coarse search:
+    ///   31 speeds × 4 phases over at most the first 20 s.
+    public convenience init(_ audio: AudioBuffer) {
+        var limited = audio
+        let maximumFrames = Int(Self.maximumAnalysedDuration * Double(audio.sampleRate))
+        if audio.frameCount > maximumFrames {
+            limited.channels = audio.channels.map { Array($0[0..<maximumFrames]) }
+        }
+        self.init(internalSamples: InternalSignal.internalMix(limited), duration: audio.duration)
+    }
+
+    /// Analyses a mono signal already at the internal rate (16 kHz).
+    init(internalSamples x: [Float], duration: Double? = nil) {
+        self.duration = duration ?? Double(x.count) / Double(AudioLayout.sampleRate)
+        spectrum = ClipSpectrum(x)
+        coarse = AudioSync.coarseFolds(spectrum)
+    }
+
+    /// The whole-clip fold at (speed, phase), computed once.
+    func fold(speed: Double, phase: Int) -> CellFold {
+        let key = FoldKey(speed: Int((speed * 1e7).rounded()), phase: phase)
+        if let cached = refinedFolds.withLock({ $0[key] }) { return cached }
+        let fold = spectrum.fold(speed: speed, phase: phase)
+        refinedFolds.withLock { $0[key] = fold }
+        return fold
+    }
+}
+
+/// The clip's short-time power spectrum at the internal rate, as cumulative sums over bins so that
+/// band powers at any speed (scaled band edges) cost two reads each.
+///
+/// ```
+///  fine frames: 512-sample Hann windows every 128 samples (4 per cell)
+///  a cell at speed s, phase φ:  relative cell j ↔ fine frame  t_j = φ + round(4 j / s)
+///  band b at speed s:           bins (edge_b − ½)·s … (edge_{b+1} − ½)·s, fractional bins
+/// ```
+struct ClipSpectrum: Sendable {
+    /// Fine-frame hop at the internal rate (a quarter cell).
+    static let hop = 128
+    static let framesPerCell = AudioLayout.cellLength / hop
+    /// Power is kept for bins below this: 7000 Hz × the fastest speed searched, plus margin.
+    static let binLimit = 234
+    static let stride = binLimit + 1
+
+    /// Internal-rate samples analysed.
+    let sampleCount: Int
+    /// Fine frames.
+    let frameCount: Int
+    /// Cumulative power over FFT bins: `prefix[t · stride + k]` = Σ_{i<k} |X_t(i)|².
+    let prefix: [Double]
+    /// Per band: a noise-floor estimate (5th percentile of cell power) and the clip's band plan.
+    let noiseFloor: [Float]
+    let bandWeights: [Float]
+    /// Per band: the power below which a cell is treated as carrying no mark — the larger of the
+    /// embedder's silence gate (−50 dB under the strongest band's mean level) and a few times the
+    /// noise floor.
+    let gateFloor: [Float]
+
+    init(_ x: [Float]) {
+        sampleCount = x.count
+        let frames = x.count >= AudioLayout.fftSize ? (x.count - AudioLayout.fftSize) / Self.hop + 1 : 0
+        frameCount = frames
+        prefix = Self.cumulativePower(x, frames: frames)
+        (noiseFloor, bandWeights, gateFloor) = Self.bandStatistics(prefix: prefix, frames: frames)
+    }
+
+    /// Number of whole cells at `speed` starting from fine frame `phase`.
+    func cellCount(speed: Double, phase: Int) -> Int {
+        guard frameCount > phase else { return 0 }
+        return Int((Double(frameCount - 1 - phase) * speed / Double(Self.framesPerCell)).rounded(.down)) + 1
+    }
+
+    static let window: [Float] = Window.hann(count: AudioLayout.fftSize)
+
+    static func cumulativePower(_ x: [Float], frames: Int) -> [Double] {
+        var prefix = [Double](repeating: 0, count: frames * stride)
+        let fft = RealFFT.shared(shape: [AudioLayout.fftSize])
+        let frame = AlignedFloatBuffer(count: AudioLayout.fftSize)
+        let spectrum = AlignedComplexBuffer(count: fft.spectrumCount)
+        x.withUnsafeBufferPointer { samples in
+            prefix.withUnsafeMutableBufferPointer { out in
+                for t in 0..<frames {
+                    frame.withUnsafeMutableBufferPointer { f in
+                        for i in 0..<AudioLayout.fftSize { f[i] = samples[t * hop + i] * window[i] }
+                    }
+                    fft.forward(frame, into: spectrum)
+                    spectrum.withUnsafeBufferPointer { s in
+                        var sum = 0.0
+                        let base = t * stride
+                        for k in 0..<binLimit {
+                            sum += Double(s[k].squaredMagnitude)
+                            out[base + k + 1] = sum
+                        }
+                    }
+                }
+            }
+        }
+        return prefix
+    }
+
+    /// Where band edges fall at a speed: fractional bin positions, as (index, fraction) into the
+    /// cumulative spectrum.
+    struct Edges {
+        var index: [Int]
+        var fraction: [Double]
+
+        init(speed: Double) {
+            index = []
+            fraction = []
+            for edge in AudioLayout.bandBinEdges {
+                // Bin k covers [k − ½, k + ½); a boundary between bins scales with the speed.
+                let position = min(Double(ClipSpectrum.binLimit) - 1, (Double(edge) - 0.5) * speed + 0.5)
+                let k = Int(position.rounded(.down))
+                index.append(k)
+                fraction.append(position - Double(k))
+            }
+        }
+    }
+
+    /// The 24 band powers of fine frame `t` at the edges given.
+    @inline(__always)
+    func bandPowers(frame t: Int, edges: Edges, into out: UnsafeMutablePointer<Float>) {
+        prefix.withUnsafeBufferPointer { p in
+            let base = t * Self.stride
+            var previous = 0.0
+            for e in 0...AudioLayout.bandCount {
+                let k = edges.index[e]
+                let lower = p[base + k]
+                let value = lower + edges.fraction[e] * (p[base + k + 1] - lower)
+                if e > 0 { out[e - 1] = Float(max(0, value - previous)) }
+                previous = value
+            }
+        }
+    }
+
+    static let noiseGateFactor: Float = 3
+
+    static func bandStatistics(prefix: [Double], frames: Int) -> (floor: [Float], weights: [Float], gate: [Float]) {
+        let bands = AudioLayout.bandCount
+        let edges = AudioLayout.bandBinEdges
+        var perBand = [[Float]](repeating: [], count: bands)
+        var density = [Double](repeating: 0, count: bands)
+        for t in Swift.stride(from: 0, to: frames, by: framesPerCell) {
+            let base = t * Self.stride
+            for b in 0..<bands {
+                let power = max(0, prefix[base + edges[b + 1]] - prefix[base + edges[b]])
+                perBand[b].append(Float(power))
+                density[b] += power / Double(edges[b + 1] - edges[b])
+            }
+        }
+        let plan = AudioBandPlan(density: density)
+        var floor = [Float](repeating: 1e-12, count: bands)
+        for b in 0..<bands where !perBand[b].isEmpty {
+            let sorted = perBand[b].sorted()
+            let mean = sorted.reduce(0, +) / Float(sorted.count)
+            floor[b] = max(sorted[sorted.count / 20], mean * 1e-6, 1e-12)
+        }
+        // The embedder's silence gate, seen from the clip: band loud level (90th percentile of cell
+        // power) −50 dB, the loudest band's −80 dB; and at least a few times the noise floor.
+        let loud = (0..<bands).map { b -> Float in
+            guard !perBand[b].isEmpty else { return 0 }
+            let sorted = perBand[b].sorted()
+            return sorted[min(sorted.count - 1, sorted.count * 9 / 10)]
+        }
+        var strongest: Float = 0
+        for b in 0..<bands { strongest = max(strongest, loud[b] / Float(edges[b + 1] - edges[b])) }
+        var gate = [Float](repeating: 0, count: bands)
+        for b in 0..<bands {
+            let width = Float(edges[b + 1] - edges[b])
+            let deep: Float = strongest * width * AudioMarkSynthesis.deepSilenceFloor
+            gate[b] = max(noiseGateFactor * floor[b], loud[b] * AudioMarkSynthesis.silenceFloor, deep)
+        }
+        return (floor, plan.weights, gate)
+    }
+}
+
+/// One fold: the whitened, weighted cells of a clip at one (speed, phase), summed modulo the block
+/// length into 64 × 24 values (index `(j mod 64) · 24 + band` for relative cell j).
+struct CellFold: Sendable {
+    var speed: Double
+    var phase: Int
+    var values: [Float]
+    /// Σ values², for normalising scores.
+    var energy: Float
+    /// Cells that went into it.
+    var cells: Int
+}

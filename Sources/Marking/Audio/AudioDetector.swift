@@ -1,0 +1,97 @@
+import Foundation
+import Media
+
+/// Options for detecting the audio mark.
+public struct AudioDetectOptions: Sendable {
+    /// Largest false-positive probability at which a mark is reported (per clip).
+    public var threshold: Double
+
+    public static let defaultThreshold = 1e-9
+
+    public init(threshold: Double = defaultThreshold) {
+        self.threshold = threshold
+    }
+}
+
+/// Detects the audio mark under one key. Build once per key (the codebook is the per-key work) and
+/// call ``detect(_:options:)-(AudioBuffer,_)`` for any number of clips, from any number of threads;
+/// to check one clip against many keys, build its ``AudioAnalysis`` once.
+///
+/// A clip can be any excerpt of the marked audio, at any sample rate and channel count, shifted by
+/// any number of samples and replayed up to 3 % faster or slower (resampled: the pitch changes too).
+public struct AudioDetector: Sendable {
+    public let codebook: AudioMarkCodebook
+
+    public init(key: MarkKey) { codebook = AudioMarkCodebook(key: key) }
+    public init(codebook: AudioMarkCodebook) { self.codebook = codebook }
+
+    /// Alignments (speed × time offset, ranked by the pilot) whose payload chips are tested.
+    /// Fixed in advance: the false-positive probability is this many times the per-test tail.
+    public static let testedAlignments = 4
+
+    /// Looks for the mark in `audio`.
+    /// - Complexity: O(n) in the clip's length (up to ``AudioAnalysis/maximumAnalysedDuration``).
+    public func detect(_ audio: AudioBuffer, options: AudioDetectOptions = .init()) -> AudioDetection {
+        detect(AudioAnalysis(audio), options: options)
+    }
+
+    /// Looks for the mark in an analysed clip.
+    public func detect(_ analysis: AudioAnalysis, options: AudioDetectOptions = .init()) -> AudioDetection {
+        var result = AudioDetection(detected: false, payload: nil, falsePositiveProbability: 1,
+                                    threshold: options.threshold, offsets: [], speed: nil,
+                                    chiSquare: 0, degreesOfFreedom: AudioLayout.codedBits, syncScore: 0)
+        let coarse = AudioSync.coarseCandidates(analysis.coarse, codebook: codebook)
+        guard !coarse.isEmpty else { return result }
+        let refined = coarse.map { AudioSync.refine($0, analysis: analysis, codebook: codebook) }
+        let tested = AudioSync.distinctBest(refined.map(\.0), count: Self.testedAlignments)
+
+        var best: (evidence: CodedBitEvidence, alignment: AudioAlignment)?
+        for alignment in tested {
+            guard let fold = refined.first(where: { $0.0.speed == alignment.speed && $0.0.phase == alignment.phase
+                && $0.0.offset == alignment.offset })?.1 else { continue }
+            let evidence = Self.evidence(fold: fold, offset: alignment.offset, codebook: codebook)
+            if best == nil || evidence.logFalsePositive < best!.evidence.logFalsePositive {
+                best = (evidence, alignment)
+            }
+        }
+        guard let best else { return result }
+        let probability = min(1, Double(Self.testedAlignments) * exp(best.evidence.logFalsePositive))
+        result.falsePositiveProbability = probability
+        result.chiSquare = best.evidence.chiSquare
+        result.degreesOfFreedom = best.evidence.degreesOfFreedom
+        result.syncScore = Double(best.alignment.score)
+        result.detected = probability <= options.threshold
+        if result.detected {
+            result.payload = best.evidence.payload
+            result.speed = best.alignment.speed
+            result.offsets = Self.blockStarts(best.alignment, duration: analysis.duration)
+        }
+        return result
+    }
+
+    /// The payload chips of `fold` read at block offset `offset`.
+    static func evidence(fold: CellFold, offset: Int, codebook: AudioMarkCodebook) -> CodedBitEvidence {
+        let bands = AudioLayout.bandCount, cells = AudioLayout.blockCells
+        return fold.values.withUnsafeBufferPointer { values in
+            CodedBitEvidence(value: { chip in
+                let cell = chip / bands, band = chip % bands
+                return values[((cell - offset + cells) & (cells - 1)) * bands + band]
+            }, chips: codebook.payloadChips, weights: codebook.payloadWeights,
+            chipsPerCodedBit: AudioLayout.chipsPerCodedBit)
+        }
+    }
+
+    /// Block starts in the clip, seconds.
+    static func blockStarts(_ alignment: AudioAlignment, duration: Double) -> [Double] {
+        let rate = Double(AudioLayout.sampleRate)
+        var starts = [Double]()
+        var t = alignment.blockStart / rate
+        let period = alignment.blockPeriod / rate
+        while t > period { t -= period }
+        while t < duration {
+            if t >= 0 { starts.append(t) }
+            t += period
+        }
+        return starts
+    }
+}

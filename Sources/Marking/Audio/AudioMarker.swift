@@ -1,0 +1,106 @@
+import Foundation
+import Media
+
+/// Options for marking audio.
+public struct AudioEmbedOptions: Sendable {
+    /// Amplitude relative to the default: 1 gives about ``referenceSNR`` (higher when much of the
+    /// signal lies outside the marked 150–4000 Hz range); 2 doubles the mark (6 dB lower SNR, more
+    /// robust), 0.5 halves it.
+    public var strength: Double
+
+    /// The SNR (dB, marked against original) strength 1 aims at.
+    public static let referenceSNR = 30.5
+    /// The largest relative change of a band's magnitude at strength 1, whatever the SNR
+    /// (for tracks whose energy lies mostly below 150 Hz or above 4 kHz).
+    public static let maximumRelativeChange = 0.06
+
+    public init(strength: Double = 1) {
+        self.strength = strength
+    }
+}
+
+/// Marked audio and what marking it cost.
+public struct AudioEmbedding: Sendable {
+    /// The marked audio: same rate, channels, length and metadata as the input.
+    public var audio: AudioBuffer
+    /// SNR of the marked audio against the original over all channels, dB (infinite when nothing
+    /// was changed, e.g. digital silence).
+    public var snr: Double
+    /// The relative magnitude change of a chip of amplitude 1 in a fully weighted band.
+    public var relativeChange: Double
+}
+
+/// Embeds the audio mark under one key. Build it once per key and reuse it from any thread: the
+/// keyed codebook is the only per-key work.
+///
+/// The mark is computed on the mono mix at 16 kHz, brought back to the file's rate and added
+/// identically to every channel, so down-mixing, joint-stereo coding and resampling keep it. A
+/// limiter keeps the result within full scale. See `docs/audio-mark.md`.
+public struct AudioMarker: Sendable {
+    public let codebook: AudioMarkCodebook
+
+    public init(key: MarkKey) { codebook = AudioMarkCodebook(key: key) }
+    public init(codebook: AudioMarkCodebook) { self.codebook = codebook }
+
+    /// The shortest audio marked, seconds. A detector needs about a block (2 s) to find the mark and
+    /// a few blocks to read it reliably.
+    public static let minimumDuration = 1.0
+
+    /// Marks `audio` with `payload`.
+    /// - Throws: ``MarkError/mediaTooSmall(_:)`` for audio shorter than ``minimumDuration``,
+    ///   ``MarkError/invalidParameter(_:)`` for a strength that is not a positive number.
+    /// - Complexity: O(frames × channels): a resampling each way and two FFTs of 512 per 16 ms.
+    public func embed(_ audio: AudioBuffer, payload: Payload, options: AudioEmbedOptions = .init()) throws(MarkError) -> AudioEmbedding {
+        guard audio.duration >= Self.minimumDuration else {
+            throw .mediaTooSmall(String(format: "%.2f s of audio; at least %.1f s are needed", audio.duration, Self.minimumDuration))
+        }
+        guard options.strength > 0, options.strength.isFinite else {
+            throw .invalidParameter("strength must be a positive number, not \(options.strength)")
+        }
+        let host = InternalSignal.internalMix(audio)
+        let (unit, _) = AudioMarkSynthesis.unitMark(host: host, amplitudes: codebook.chipAmplitudes(for: payload))
+        let markPower = Self.meanSquare(unit)
+        var hostPower = 0.0
+        for channel in audio.channels { hostPower += Self.meanSquare(channel) }
+        hostPower /= Double(audio.channelCount)
+        guard markPower > 0, hostPower > 0 else {
+            return AudioEmbedding(audio: audio, snr: .infinity, relativeChange: 0)
+        }
+        let change = min((hostPower * pow(10, -AudioEmbedOptions.referenceSNR / 10) / markPower).squareRoot(),
+                         AudioEmbedOptions.maximumRelativeChange) * options.strength
+        var mark = InternalSignal.toFileRate(unit, rate: audio.sampleRate, count: audio.frameCount)
+        let gain = Float(change)
+        for i in mark.indices { mark[i] *= gain }
+
+        var marked = audio
+        for c in marked.channels.indices {
+            marked.channels[c].withUnsafeMutableBufferPointer { x in
+                mark.withUnsafeBufferPointer { w in
+                    for i in 0..<x.count { x[i] += w[i] }
+                }
+            }
+        }
+        AudioLimiter.limit(&marked.channels, sampleRate: audio.sampleRate)
+        return AudioEmbedding(audio: marked, snr: Self.snr(original: audio, marked: marked), relativeChange: change)
+    }
+
+    static func meanSquare(_ x: [Float]) -> Double {
+        guard !x.isEmpty else { return 0 }
+        var sum = 0.0
+        for v in x { sum += Double(v) * Double(v) }
+        return sum / Double(x.count)
+    }
+
+    /// 10·log10(Σ x² / Σ (y − x)²) over all channels, dB.
+    static func snr(original: AudioBuffer, marked: AudioBuffer) -> Double {
+        var signal = 0.0, noise = 0.0
+        for (x, y) in zip(original.channels, marked.channels) {
+            for i in x.indices {
+                signal += Double(x[i]) * Double(x[i])
+                let d = Double(y[i]) - Double(x[i])
+                noise += d * d
+            }
+        }
+        return noise > 0 ? 10 * log10(signal / noise) : .infinity
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+
+/// Finding where the block starts in a clip, and at what replay speed, from the pilot chips alone.
+///
+/// ```
+///  coarse   31 speeds 0.97 … 1.03 (step 0.002) × 4 phases (128-sample steps) × 64 block offsets,
+///           on at most the first 20 s: one fold per (speed, phase), every offset scored at once
+///           by cyclic correlation with the pilot → the best 6 distinct alignments
+///  refine   each on the whole analysed clip: speed by halving steps from 0.001 until the drift
+///           over the clip is below ⅛ cell, then the neighbouring phases
+///  test     the best 4 distinct refined alignments: payload chips → χ², Viterbi, CRC
+/// ```
+/// Two alignments are distinct when their block starts differ by at least a cell; closer ones read
+/// nearly the same chips with the same weights, and testing both would waste the union bound.
+/// Only pilot weights steer any choice here; the payload weights, independent of them, are read
+/// only at the end, which keeps the χ² statistic exact (see `docs/audio-mark.md`).
+enum AudioSync {
+    static let coarseSpeeds: [Double] = (-15...15).map { 1 + Double($0) * 0.002 }
+    static let coarsePhases = [0, 1, 2, 3]
+    static let coarseDuration = 20.0
+    static let coarseCells = Int(coarseDuration * Double(AudioLayout.sampleRate) / Double(AudioLayout.cellLength))
+    /// Offsets kept per coarse fold before ranking across folds.
+    static let offsetsPerFold = 3
+    static let refinedCandidates = 6
+    static let firstRefineStep = 0.001
+
+    /// The coarse folds of a clip (key-independent).
+    static func coarseFolds(_ spectrum: ClipSpectrum) -> [CellFold] {
+        guard spectrum.frameCount >= 8 * ClipSpectrum.framesPerCell else { return [] }
+        return coarseSpeeds.flatMap { spectrum.folds(speed: $0, phases: coarsePhases, cellLimit: coarseCells) }
+    }
+
+    /// The pilot's normalised correlation with `fold` at every block offset o (the clip's first cell
+    /// is block cell o): about N(0, 1) without the mark.
+    static func scores(_ fold: CellFold, codebook: AudioMarkCodebook) -> [Float] {
+        var raw = [Float](repeating: 0, count: AudioLayout.blockCells)
+        guard fold.energy > 0 else { return raw }
+        let bands = AudioLayout.bandCount, cells = AudioLayout.blockCells
+        // Band-major, each band's 64 cells twice, so that every offset reads a contiguous run.
+        var extended = [Float](repeating: 0, count: bands * 2 * cells)
+        for i in 0..<cells {
+            for b in 0..<bands {
+                let v = fold.values[i * bands + b]
+                extended[b * 2 * cells + i] = v
+                extended[b * 2 * cells + cells + i] = v
+            }
+        }
+        extended.withUnsafeBufferPointer { e in
+            raw.withUnsafeMutableBufferPointer { r in
+                codebook.pilotWeights.withUnsafeBufferPointer { g in
+                    codebook.pilotBases.withUnsafeBufferPointer { bases in
+                        for k in 0..<g.count {
+                            let w = g[k]
+                            let base = bases[k]
+                            for o in 0..<cells { r[o] += w * e[base - o] }
+                        }
+                    }
+                }
+            }
+        }
+        let norm = (fold.energy * codebook.pilotEnergy / Float(AudioLayout.chipCount)).squareRoot()
+        return raw.map { $0 / norm }
+    }
+
+    /// The best distinct coarse alignments.
+    static func coarseCandidates(_ folds: [CellFold], codebook: AudioMarkCodebook) -> [AudioAlignment] {
+        var all = [AudioAlignment]()
+        for fold in folds {
+            let z = scores(fold, codebook: codebook)
+            let best = z.indices.sorted { z[$0] > z[$1] }.prefix(offsetsPerFold)
+            for o in best { all.append(AudioAlignment(speed: fold.speed, phase: fold.phase, offset: o, score: z[o])) }
+        }
+        return distinctBest(all, count: refinedCandidates)
+    }
+
+    /// The `count` best alignments, none within a cell of a better one.
+    static func distinctBest(_ alignments: [AudioAlignment], count: Int) -> [AudioAlignment] {
+        var kept = [AudioAlignment]()
+        for candidate in alignments.sorted(by: { $0.score > $1.score }) {
+            if kept.allSatisfy({ !$0.isClose(to: candidate) }) {
+                kept.append(candidate)
+                if kept.count == count { break }
+            }
+        }
+        return kept
+    }
+
+    /// `candidate` refined on the whole analysed clip, with the fold at the refined alignment.
+    static func refine(_ candidate: AudioAlignment, analysis: AudioAnalysis, codebook: AudioMarkCodebook) -> (AudioAlignment, CellFold) {
+        let spectrum = analysis.spectrum
+        func evaluate(_ speed: Double, _ phase: Int, near offset: Int) -> (AudioAlignment, CellFold) {
+            let fold = analysis.fold(speed: speed, phase: phase)
+            let z = scores(fold, codebook: codebook)
+            var best = offset
+            for o in [offset - 1, offset + 1] {
+                let wrapped = (o + AudioLayout.blockCells) % AudioLayout.blockCells
+                if z[wrapped] > z[best] { best = wrapped }
+            }
+            return (AudioAlignment(speed: speed, phase: phase, offset: best, score: z[best]), fold)
+        }
+        var current = evaluate(candidate.speed, candidate.phase, near: candidate.offset)
+        let cells = max(1, spectrum.cellCount(speed: candidate.speed, phase: candidate.phase))
+        var step = firstRefineStep
+        let finest = 1 / (8 * Double(cells))
+        while step > finest {
+            let here = current.0
+            for speed in [here.speed - step, here.speed + step] {
+                let trial = evaluate(speed, here.phase, near: here.offset)
+                if trial.0.score > current.0.score { current = trial }
+            }
+            step /= 2
+        }
+        let here = current.0
+        for phase in [here.phase - 1, here.phase + 1] {
+            let trial = evaluate(here.speed, phase, near: here.offset)
+            if trial.0.score > current.0.score { current = trial }
+        }
+        return current
+    }
+}
+
+/// Where the block lies in a clip: replay speed, fine phase and block offset, with the pilot's score.
+struct AudioAlignment: Sendable {
+    /// Replay speed of the clip against the marked original (1.02: 2 % faster, pitch 2 % higher).
+    var speed: Double
+    /// Fine frame (128 internal samples) the clip's first cell starts at.
+    var phase: Int
+    /// Block cell the clip's first cell is.
+    var offset: Int
+    /// The pilot's normalised correlation.
+    var score: Float
+
+    /// Internal-rate sample of the clip where a block starts (the first at or after the phase).
+    var blockStart: Double {
+        let firstCell = (AudioLayout.blockCells - offset) % AudioLayout.blockCells
+        return Double(phase * ClipSpectrum.hop) + Double(firstCell * AudioLayout.cellLength) / speed
+    }
+
+    /// Block period in the clip, internal samples.
+    var blockPeriod: Double { Double(AudioLayout.blockLength) / speed }
+
+    func isClose(to other: AudioAlignment) -> Bool {
+        let period = blockPeriod
+        var d = (blockStart - other.blockStart).truncatingRemainder(dividingBy: period)
+        if d < 0 { d += period }
+        return min(d, period - d) < Double(AudioLayout.cellLength)
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// The payload chips' evidence at one alignment: the exact-null χ² statistic and the decoded word.
+///
+/// The same model as the image mark's (`docs/image-mark.md`), written for any chip source: given
+/// the observed chip values y (whatever the media), keyed N(0,1) weights g make each coded bit's
+/// `Σ g y / ‖y‖` exactly N(0,1) without the mark, so `D = Σ s²` is exactly χ² with one degree of
+/// freedom per coded bit that saw any energy; the CRC then holds with probability 2⁻¹⁶,
+/// independently of D. (The image mark's `PayloadEvidence` is this with its own chip layout; the
+/// two could share this type.)
+struct CodedBitEvidence {
+    var chiSquare: Double
+    var degreesOfFreedom: Int
+    /// ln P(χ²_dof ≥ chiSquare).
+    var logTail: Double
+    /// The payload decoded, when its CRC holds.
+    var payload: Payload?
+
+    /// ln of the false-positive probability of this evidence at one alignment: outcomes whose CRC
+    /// holds rank above all outcomes whose CRC fails, then by the χ² tail p, so that
+    ///   P(FPR ≤ t) = t exactly, with FPR = 2⁻¹⁶·p (CRC holds) or 2⁻¹⁶ + (1 − 2⁻¹⁶)·p (it fails).
+    var logFalsePositive: Double {
+        let crcPass = 0x1p-16
+        if payload != nil { return log(crcPass) + logTail }
+        return log(crcPass + (1 - crcPass) * exp(logTail))
+    }
+
+    /// - Parameters:
+    ///   - value: the observed value of a chip, by chip index.
+    ///   - chips: the chip index of each payload chip, `chipsPerCodedBit` consecutive per coded bit.
+    ///   - weights: the keyed N(0,1) detector weight of each payload chip.
+    init(value: (Int) -> Float, chips: [Int], weights: [Float], chipsPerCodedBit perBit: Int) {
+        let codedBits = chips.count / perBit
+        var soft = [Float](repeating: 0, count: codedBits)
+        var statistic = 0.0
+        var dof = 0
+        for bit in 0..<codedBits {
+            var correlation: Float = 0, energy: Float = 0
+            for k in (bit * perBit)..<(bit * perBit + perBit) {
+                let y = value(chips[k])
+                correlation += weights[k] * y
+                energy += y * y
+            }
+            // The decoder's soft input is the same normalised statistic: a bit whose chips are
+            // mostly host noise (large ‖y‖) counts for less.
+            soft[bit] = energy > 0 ? correlation / energy.squareRoot() : 0
+            // Given the chips y, Σ g y / ‖y‖ with keyed g ~ N(0,1) is exactly N(0,1) without a mark.
+            if energy > 0 {
+                let s = Double(correlation) / Double(energy).squareRoot()
+                statistic += s * s
+                dof += 1
+            }
+        }
+        chiSquare = statistic
+        degreesOfFreedom = max(dof, 1)
+        logTail = TailProbability.logChiSquare(statistic, degreesOfFreedom: degreesOfFreedom)
+        let bits = ConvolutionalCode.decode(soft, informationBits: PayloadFrame.bitCount)
+        payload = PayloadFrame.payload(from: bits)
+    }
+}

@@ -1,0 +1,79 @@
+import Attacks
+import Codecs
+import Foundation
+import Media
+import Testing
+import TestSupport
+@testable import Marking
+
+/// End-to-end behaviour of the audio mark on real recordings (20-s parts of corpus files, so the
+/// debug build stays quick). The full attack table runs in `Tools/AudioBench`.
+@Suite("Audio mark, end to end", .enabled(if: Corpus.isAvailable, Corpus.skipMessage))
+struct AudioMarkTests {
+    static let key = try! MarkKey(bytes: (0..<32).map { UInt8(255 - $0) })
+    static let marker = AudioMarker(key: key)
+    static let detector = AudioDetector(codebook: marker.codebook)
+    static let payload = Payload(0x1234_5678_9ABC_DEF0)
+
+    /// 20 s of a corpus file from `start` seconds.
+    static func load(_ name: String, from start: Double) throws -> AudioBuffer {
+        var audio = try AudioCodec.decode(try Corpus.bytes(of: Corpus.audio(name)))
+        let first = Int(start * Double(audio.sampleRate)), count = min(audio.frameCount - first, 20 * audio.sampleRate)
+        audio.channels = audio.channels.map { Array($0[first..<first + count]) }
+        return audio
+    }
+
+    static let clips: [String: (original: AudioBuffer, marked: AudioEmbedding)] = {
+        var clips = [String: (AudioBuffer, AudioEmbedding)]()
+        for (name, start) in [("rock_metal_muldjord_chaos_god.flac", 5.0), ("orchestral_wesnoth_heroes_rite.ogg", 20.0)] {
+            let original = try! load(name, from: start)
+            clips[name] = (original, try! marker.embed(original, payload: payload))
+        }
+        return clips
+    }()
+
+    @Test(arguments: ["rock_metal_muldjord_chaos_god.flac", "orchestral_wesnoth_heroes_rite.ogg"])
+    func qualityAndNoClipping(name: String) throws {
+        let (original, embedding) = try #require(Self.clips[name])
+        #expect(embedding.snr >= 30, "SNR \(embedding.snr) dB")
+        #expect(embedding.audio.frameCount == original.frameCount && embedding.audio.sampleRate == original.sampleRate)
+        let peak = embedding.audio.channels.map { $0.map(abs).max()! }.max()!
+        #expect(peak <= AudioLimiter.ceiling, "peak \(peak)")
+    }
+
+    @Test(arguments: ["none", "mp3:64", "excerpt:15", "shift:12345"])
+    func payloadSurvives(attack: String) throws {
+        let chain = try AttackChain(parsing: attack)
+        for name in Self.clips.keys.sorted() {
+            let marked = try #require(Self.clips[name]).marked.audio
+            let result = Self.detector.detect(try chain.apply(to: marked, seed: 7))
+            #expect(result.payload == Self.payload, "\(name) after \(attack): fpr \(result.falsePositiveProbability)")
+            #expect(result.falsePositiveProbability <= AudioDetectOptions.defaultThreshold)
+        }
+    }
+
+    @Test func unmarkedAndWrongKeyStaySilent() throws {
+        let (original, embedding) = try #require(Self.clips["rock_metal_muldjord_chaos_god.flac"])
+        let unmarked = Self.detector.detect(original)
+        #expect(!unmarked.detected && unmarked.payload == nil, "fpr \(unmarked.falsePositiveProbability)")
+        let wrongKey = AudioDetector(key: try MarkKey(bytes: [UInt8](repeating: 7, count: 32))).detect(embedding.audio)
+        #expect(!wrongKey.detected && wrongKey.payload == nil, "fpr \(wrongKey.falsePositiveProbability)")
+    }
+
+    @Test func embedNeverClipsLoudAudio() throws {
+        // The rock clip pushed 6 dB up: full-scale peaks everywhere (clipped master).
+        var loud = try #require(Self.clips["rock_metal_muldjord_chaos_god.flac"]).original
+        loud.channels = loud.channels.map { $0.map { min(1, max(-1, $0 * 2)) } }
+        let embedding = try Self.marker.embed(loud, payload: Self.payload)
+        let peak = embedding.audio.channels.map { $0.map(abs).max()! }.max()!
+        #expect(peak <= AudioLimiter.ceiling)
+        #expect(Self.detector.detect(embedding.audio).payload == Self.payload)
+    }
+
+    @Test func rejectsTooShortAudioAndBadStrength() {
+        let short = AudioBuffer(sampleRate: 44_100, channels: [[Float](repeating: 0.1, count: 20_000)])
+        #expect(throws: MarkError.self) { try Self.marker.embed(short, payload: Self.payload) }
+        let ok = AudioBuffer(sampleRate: 44_100, channels: [[Float](repeating: 0.1, count: 88_200)])
+        #expect(throws: MarkError.self) { try Self.marker.embed(ok, payload: Self.payload, options: AudioEmbedOptions(strength: 0)) }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Media
+import Spectral
+import Testing
+@testable import Marking
+
+/// Synchronisation on synthetic audio at the internal rate: a marked, slowly modulated noise is cut
+/// at known offsets and must be found there, with its payload.
+@Suite("Audio mark: synchronisation")
+struct AudioSyncTests {
+    static let key = try! MarkKey(bytes: (0..<32).map { UInt8(200 &- $0) })
+    static let marker = AudioMarker(key: key)
+    static let detector = AudioDetector(codebook: marker.codebook)
+    static let payload = Payload(0xFEED_FACE_CAFE_BEEF)
+
+    /// 14 s of noise with a syllable-rate envelope and a tilted spectrum, marked at strength 2, at
+    /// 16 kHz. (Noise is the hardest host there is for this mark — its band powers are as random as
+    /// they can be — so the test marks it harder than music needs.)
+    static let marked: [Float] = {
+        let rate = AudioLayout.sampleRate
+        var random = SplitMix(seed: 11)
+        var previous = 0.0
+        var host = [Float](repeating: 0, count: 14 * rate)
+        for i in host.indices {
+            let t = Double(i) / Double(rate)
+            let envelope: Double = 0.6 + 0.4 * sin(2 * Double.pi * 3.1 * t) * sin(2 * Double.pi * 0.37 * t)
+            previous = 0.7 * previous + random.gaussian()  // a gently falling spectrum
+            host[i] = Float(0.05 * envelope * previous)
+        }
+        let audio = AudioBuffer(sampleRate: rate, channels: [host])
+        return try! marker.embed(audio, payload: payload, options: AudioEmbedOptions(strength: 2)).audio.channels[0]
+    }()
+
+    @Test(arguments: [0, 1, 777, 12_345, 40_000])
+    func findsKnownOffsets(shift: Int) {
+        let clip = Array(Self.marked[shift...])
+        let result = Self.detector.detect(AudioBuffer(sampleRate: AudioLayout.sampleRate, channels: [clip]))
+        #expect(result.payload == Self.payload, "fpr \(result.falsePositiveProbability), χ² \(result.chiSquare)")
+        // Blocks start where the original's did: at (k · 32768 − shift) / 16000 s.
+        let period = Double(AudioLayout.blockLength)
+        let expected = (period - Double(shift).truncatingRemainder(dividingBy: period))
+            .truncatingRemainder(dividingBy: period) / Double(AudioLayout.sampleRate)
+        let found = result.offsets.first ?? -1
+        let seconds = period / Double(AudioLayout.sampleRate)
+        let error = abs(found - expected).truncatingRemainder(dividingBy: seconds)
+        #expect(min(error, seconds - error) < 0.02, "first block at \(found) s, expected \(expected) s")
+        #expect(abs((result.speed ?? 0) - 1) < 0.002)
+    }
+
+    @Test func findsTheSpeed() {
+        let fast = Resampler.resample(Self.marked, ratio: 1 / 1.02)
+        let result = Self.detector.detect(AudioBuffer(sampleRate: AudioLayout.sampleRate, channels: [fast]))
+        #expect(result.payload == Self.payload, "fpr \(result.falsePositiveProbability)")
+        #expect(abs((result.speed ?? 0) - 1.02) < 0.002, "speed \(result.speed ?? 0)")
+    }
+
+    @Test func unmarkedNoiseAndOtherKeysStaySilent() throws {
+        var random = SplitMix(seed: 5)
+        let noise = (0..<(10 * AudioLayout.sampleRate)).map { _ in Float(0.1 * random.gaussian()) }
+        let analysis = AudioAnalysis(AudioBuffer(sampleRate: AudioLayout.sampleRate, channels: [noise]))
+        for seed in 0..<8 {
+            let key = try MarkKey(bytes: (0..<32).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ seed) })
+            let result = AudioDetector(key: key).detect(analysis)
+            #expect(!result.detected && result.payload == nil)
+            #expect(result.falsePositiveProbability > 1e-6)
+        }
+        let wrongKey = AudioDetector(key: try MarkKey(bytes: [UInt8](repeating: 1, count: 32)))
+        let result = wrongKey.detect(AudioBuffer(sampleRate: AudioLayout.sampleRate, channels: [Self.marked]))
+        #expect(!result.detected && result.payload == nil)
+    }
+}
