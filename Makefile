@@ -23,10 +23,22 @@ setup:
 build: setup
 	$(SWIFT) build -c $(CONFIG) --product tracemark
 
-## run: the main job on the bundled Samples
+## run: the main job on the bundled Samples: key → embed → attack → detect (outputs in .build/run)
+RUN_DIR := .build/run
 run: build
-	@echo "== tracemark info Samples/*"
-	@$(BIN) info Samples/images/* Samples/audio/*
+	@mkdir -p $(RUN_DIR)
+	@$(BIN) keygen --output $(RUN_DIR)/demo.key --force > /dev/null
+	@echo "== embed (payload 00c0ffee00001234) =="
+	@for f in Samples/images/* Samples/audio/*; do \
+	  $(BIN) embed "$$f" "$(RUN_DIR)/marked-$$(basename "$$f")" --key $(RUN_DIR)/demo.key --payload 00c0ffee00001234 || exit 2; \
+	done
+	@echo "== attack: JPEG 80 (images), MP3 128 kbit/s (audio) =="
+	@for f in $(RUN_DIR)/marked-*.png $(RUN_DIR)/marked-*.jpg; do \
+	  $(BIN) attack "$$f" "$(RUN_DIR)/attacked-$$(basename "$${f%.*}").jpg" --attack jpeg:80 || exit 2; done
+	@for f in $(RUN_DIR)/marked-*.wav $(RUN_DIR)/marked-*.flac $(RUN_DIR)/marked-*.ogg; do \
+	  $(BIN) attack "$$f" "$(RUN_DIR)/attacked-$$(basename "$${f%.*}").mp3" --attack mp3:128 || exit 2; done
+	@echo "== detect =="
+	@$(BIN) detect $(RUN_DIR)/marked-* $(RUN_DIR)/attacked-* Samples/images/skimage_rocket.jpg --key $(RUN_DIR)/demo.key || test $$? -eq 1
 
 ## test: build and run the test suite
 test: setup
@@ -35,3 +47,14 @@ test: setup
 
 clean:
 	rm -rf .build
+
+## robustness: the quick robustness suite on Samples/, checked against .ci/robustness-gate.json
+## (reports in .build/robustness.json and .build/robustness.html)
+ROBUSTNESS_KEY := .build/robustness-ci.key
+.PHONY: robustness
+robustness: build
+	@mkdir -p .build
+	@printf '# public key for make robustness only: never mark real files with it\ntracemark-key-v1 %s\n' \
+	  0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0 > $(ROBUSTNESS_KEY)
+	$(BIN) robustness Samples --key $(ROBUSTNESS_KEY) --suite quick --gate .ci/robustness-gate.json \
+	  --json .build/robustness.json --html .build/robustness.html

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Marking
 
 @Suite("CRC and convolutional code")
@@ -55,23 +56,7 @@ struct CodingTests {
     }
 }
 
-/// A small seeded generator for tests (SplitMix64).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
-    mutating func gaussian() -> Double {
-        var u = uniform()
-        while u == 0 { u = uniform() }
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * uniform())
-    }
-}
+/// The shared seeded generator (TestSupport), under the name these tests use.
+typealias SplitMix = SplitMix64
 
 import Foundation

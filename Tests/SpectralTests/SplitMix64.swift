@@ -1,20 +1,7 @@
 import Spectral
+import TestSupport
 
-/// SplitMix64 (Steele, Lea & Flood 2014, "Fast splittable pseudorandom number generators"): a
-/// tiny seeded generator, so test data is the same on every run and platform.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// `count` values uniform in `-1..<1`.
     mutating func signal(_ count: Int) -> [Float] {
         (0..<count).map { _ in Float.random(in: -1..<1, using: &self) }

@@ -47,10 +47,11 @@ public struct ImageDetector: Sendable {
         }
         ranked.sort { $0.alignment.pilotScore > $1.alignment.pilotScore }
 
-        var best: (evidence: PayloadEvidence, lattice: TileLattice, alignment: TileFold.Alignment)?
+        var best: (evidence: CodedBitEvidence, lattice: TileLattice, alignment: TileFold.Alignment)?
         for entry in ranked.prefix(Self.testedAlignments) {
             let chips = TileFold.chips(of: entry.candidate.fold, alignment: entry.alignment)
-            let evidence = PayloadEvidence(chips: chips, codebook: codebook)
+            let evidence = CodedBitEvidence(value: { chips[$0] }, chips: codebook.payloadChips,
+                                            weights: codebook.payloadWeights, chipsPerCodedBit: TileLayout.chipsPerCodedBit)
             if best == nil || evidence.logFalsePositive < best!.evidence.logFalsePositive {
                 best = (evidence, entry.candidate.lattice, entry.alignment)
             }
@@ -76,53 +77,6 @@ public struct ImageDetector: Sendable {
                          aspect: simdLength(lattice.v1) / simdLength(lattice.v2),
                          mirrored: mirrored,
                          offset: origin / scale)
-    }
-}
-
-/// The payload chips' evidence at one alignment: the exact-null χ² statistic and the decoded word.
-struct PayloadEvidence {
-    var chiSquare: Double
-    var degreesOfFreedom: Int
-    /// ln P(χ²_dof ≥ chiSquare).
-    var logTail: Double
-    /// The payload decoded, when its CRC holds.
-    var payload: Payload?
-
-    /// ln of the false-positive probability of this evidence at one alignment: outcomes whose CRC
-    /// holds rank above all outcomes whose CRC fails, then by the χ² tail. Without a mark the CRC
-    /// holds with probability 2⁻¹⁶ independently of the χ² tail p, so
-    ///   P(FPR ≤ t) = t exactly, with FPR = 2⁻¹⁶·p (CRC holds) or 2⁻¹⁶ + (1 − 2⁻¹⁶)·p (it fails).
-    var logFalsePositive: Double {
-        let crcPass = 0x1p-16
-        if payload != nil { return log(crcPass) + logTail }
-        return log(crcPass + (1 - crcPass) * exp(logTail))
-    }
-
-    init(chips: [Float], codebook: ImageMarkCodebook) {
-        let perBit = TileLayout.chipsPerCodedBit
-        var soft = [Float](repeating: 0, count: TileLayout.codedBits)
-        var statistic = 0.0
-        var dof = 0
-        for bit in 0..<TileLayout.codedBits {
-            var correlation: Float = 0, energy: Float = 0
-            for k in (bit * perBit)..<(bit * perBit + perBit) {
-                let y = chips[codebook.payloadChips[k]]
-                correlation += codebook.payloadWeights[k] * y
-                energy += y * y
-            }
-            soft[bit] = correlation
-            // Given the chips y, Σ g y / ‖y‖ with keyed g ~ N(0,1) is exactly N(0,1) without a mark.
-            if energy > 0 {
-                let s = Double(correlation) / Double(energy).squareRoot()
-                statistic += s * s
-                dof += 1
-            }
-        }
-        chiSquare = statistic
-        degreesOfFreedom = max(dof, 1)
-        logTail = TailProbability.logChiSquare(statistic, degreesOfFreedom: degreesOfFreedom)
-        let bits = ConvolutionalCode.decode(soft, informationBits: TileLayout.informationBits)
-        payload = PayloadFrame.payload(from: bits)
     }
 }
 

@@ -2,12 +2,11 @@ import Foundation
 
 /// The payload chips' evidence at one alignment: the exact-null χ² statistic and the decoded word.
 ///
-/// The same model as the image mark's (`docs/image-mark.md`), written for any chip source: given
-/// the observed chip values y (whatever the media), keyed N(0,1) weights g make each coded bit's
+/// Shared by the image and the audio mark (`docs/image-mark.md`, `docs/audio-mark.md`): given the
+/// observed chip values y (whatever the media), keyed N(0,1) weights g make each coded bit's
 /// `Σ g y / ‖y‖` exactly N(0,1) without the mark, so `D = Σ s²` is exactly χ² with one degree of
 /// freedom per coded bit that saw any energy; the CRC then holds with probability 2⁻¹⁶,
-/// independently of D. (The image mark's `PayloadEvidence` is this with its own chip layout; the
-/// two could share this type.)
+/// independently of D.
 struct CodedBitEvidence {
     var chiSquare: Double
     var degreesOfFreedom: Int
