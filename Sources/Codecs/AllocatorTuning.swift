@@ -2,9 +2,10 @@
 /// and analyses one image after another takes a fresh page fault on every page of every buffer,
 /// every time: about 3 000 faults and a quarter of the detector's time per image, measured with
 /// `perf stat -e page-faults`. Keeping freed memory for reuse (bounded by the peak working set)
-/// cuts that 26-fold. Process-wide policy, so it belongs to the executable, not the library.
-enum AllocatorTuning {
-    static func apply() {
+/// cuts that 26-fold. Process-wide policy: executables opt in (the CLI and the benchmarks call
+/// it first thing), the library never changes it behind a caller's back.
+public enum AllocatorTuning {
+    public static func keepFreedMemory() {
         #if os(Linux)
         _ = glibcMallopt(mmapThreshold, 32 << 20)
         _ = glibcMallopt(trimThreshold, 256 << 20)
