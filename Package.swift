@@ -37,10 +37,11 @@ let package = Package(
         .target(name: "Marking", dependencies: ["Media", "Spectral", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Attacks", dependencies: ["Media", "Codecs", "Spectral"]),
         .target(name: "Scan", dependencies: ["Media", "Codecs", "Marking", "CArchive"]),
+        .target(name: "Harness", dependencies: ["Media", "Codecs", "Marking", "Attacks"]),
         .target(name: "Tracemark", dependencies: ["Media", "Codecs", "Spectral", "Marking", "Scan"]),
         .executableTarget(
             name: "TracemarkCLI",
-            dependencies: ["Tracemark", "Attacks", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Tracemark", "Attacks", "Harness", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // MARK: Tools (benchmarks and measurements that print figures)
@@ -57,6 +58,7 @@ let package = Package(
         .testTarget(name: "MarkingTests", dependencies: ["Marking", "Media", "Spectral", "Codecs", "Attacks", "TestSupport"]),
         .testTarget(name: "AttacksTests", dependencies: ["Attacks", "Media", "Codecs", "Spectral", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Marking", "Attacks", "Codecs", "Media", "TestSupport"]),
         .testTarget(name: "ScanTests", dependencies: ["Scan", "Marking", "Codecs", "Media", "TestSupport"]),
     ]
 )

@@ -11,6 +11,6 @@ struct TracemarkCommand: ParsableCommand {
             file name. Exit codes: 0 success, 1 nothing found (detect), 2 an input failed.
             """,
         version: "0.1.0",
-        subcommands: [Info.self, Keygen.self, Embed.self, Detect.self, Diff.self, Attack.self, Scan.self]
+        subcommands: [Info.self, Keygen.self, Embed.self, Detect.self, Diff.self, Attack.self, Scan.self, Robustness.self]
     )
 }

@@ -77,7 +77,7 @@ public struct AudioDetector: Sendable {
                 let cell = chip / bands, band = chip % bands
                 return values[((cell - offset + cells) & (cells - 1)) * bands + band]
             }, chips: codebook.payloadChips, weights: codebook.payloadWeights,
-            chipsPerCodedBit: AudioLayout.chipsPerCodedBit)
+            chipsPerCodedBit: AudioLayout.chipsPerCodedBit, softInput: .normalised)
         }
     }
 

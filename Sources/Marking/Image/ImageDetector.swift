@@ -51,7 +51,8 @@ public struct ImageDetector: Sendable {
         for entry in ranked.prefix(Self.testedAlignments) {
             let chips = TileFold.chips(of: entry.candidate.fold, alignment: entry.alignment)
             let evidence = CodedBitEvidence(value: { chips[$0] }, chips: codebook.payloadChips,
-                                            weights: codebook.payloadWeights, chipsPerCodedBit: TileLayout.chipsPerCodedBit)
+                                            weights: codebook.payloadWeights, chipsPerCodedBit: TileLayout.chipsPerCodedBit,
+                                            softInput: .correlation)
             if best == nil || evidence.logFalsePositive < best!.evidence.logFalsePositive {
                 best = (evidence, entry.candidate.lattice, entry.alignment)
             }

@@ -8,6 +8,17 @@ import Foundation
 /// freedom per coded bit that saw any energy; the CRC then holds with probability 2⁻¹⁶,
 /// independently of D.
 struct CodedBitEvidence {
+    /// What the Viterbi decoder is given per coded bit (the χ² statistic is the same either way).
+    enum SoftInput {
+        /// Σ g y: the matched-filter sum. Best for the image mark, whose chips come from one fold
+        /// with nearly equal noise (measured: the normalised score lost one image each on JPEG 50,
+        /// the training chain and both crops of the standard suite).
+        case correlation
+        /// Σ g y / ‖y‖: a bit whose chips are mostly host noise counts for less. Best for the audio
+        /// mark, whose cells' host variation differs widely.
+        case normalised
+    }
+
     var chiSquare: Double
     var degreesOfFreedom: Int
     /// ln P(χ²_dof ≥ chiSquare).
@@ -28,7 +39,7 @@ struct CodedBitEvidence {
     ///   - value: the observed value of a chip, by chip index.
     ///   - chips: the chip index of each payload chip, `chipsPerCodedBit` consecutive per coded bit.
     ///   - weights: the keyed N(0,1) detector weight of each payload chip.
-    init(value: (Int) -> Float, chips: [Int], weights: [Float], chipsPerCodedBit perBit: Int) {
+    init(value: (Int) -> Float, chips: [Int], weights: [Float], chipsPerCodedBit perBit: Int, softInput: SoftInput) {
         let codedBits = chips.count / perBit
         var soft = [Float](repeating: 0, count: codedBits)
         var statistic = 0.0
@@ -40,9 +51,10 @@ struct CodedBitEvidence {
                 correlation += weights[k] * y
                 energy += y * y
             }
-            // The decoder's soft input is the same normalised statistic: a bit whose chips are
-            // mostly host noise (large ‖y‖) counts for less.
-            soft[bit] = energy > 0 ? correlation / energy.squareRoot() : 0
+            switch softInput {
+            case .correlation: soft[bit] = correlation
+            case .normalised: soft[bit] = energy > 0 ? correlation / energy.squareRoot() : 0
+            }
             // Given the chips y, Σ g y / ‖y‖ with keyed g ~ N(0,1) is exactly N(0,1) without a mark.
             if energy > 0 {
                 let s = Double(correlation) / Double(energy).squareRoot()

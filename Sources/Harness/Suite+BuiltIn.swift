@@ -1,0 +1,69 @@
+import Media
+
+/// The built-in suites. `standard` holds every target of the image-mark issue (#3) and the
+/// audio-mark issue (#6) at their strengths, the stretch goals marked as such, and the sweeps
+/// behind the report's curves; `quick` is the handful that `make robustness` runs on `Samples/`.
+extension Suite {
+    /// The training-data pipeline: shrink the short side to 256, centre-crop 256×256, JPEG 75.
+    public static let trainingChain = "resize-short:256,center-crop:256x256,jpeg:75"
+
+    /// Every target attack of both marks, with sweeps for the curves. Minutes on the corpus.
+    public static let standard: Suite = try! Suite(  // built-in: every spec is checked by the tests
+        name: "standard",
+        attacks: standardImageAttacks + standardAudioAttacks,
+        sweeps: standardSweeps)
+
+    /// A few attacks that run on `Samples/` in seconds (release build): the CI gate.
+    public static let quick: Suite = try! Suite(  // built-in: every spec is checked by the tests
+        name: "quick",
+        attacks: [
+            SuiteAttack("none", media: .image),
+            SuiteAttack("jpeg:75", media: .image),
+            SuiteAttack("resize:0.5", media: .image),
+            SuiteAttack(trainingChain, label: "training chain", media: .image),
+            SuiteAttack("crop:0.5", media: .image),
+            SuiteAttack("none", media: .audio),
+            SuiteAttack("mp3:128", media: .audio),
+            SuiteAttack("excerpt:10", media: .audio, trials: 2),
+        ])
+
+    static let standardImageAttacks: [SuiteAttack] = {
+        let plain = ["none", "jpeg:90", "jpeg:75", "jpeg:50", "jpeg:40", "resize:0.5", "resize:0.25"]
+            .map { SuiteAttack($0, media: .image) }
+        let more = ["crop:0.5", "crop:0.25", "rotate:2", "rotate:5", "noise:5", "blur:1", "median:3",
+                    "brightness:1.2", "contrast:0.8", "gamma:0.8"]
+            .map { SuiteAttack($0, media: .image) }
+        let stretch = ["rotate:15", "flip", "aspect:1.2"].map { SuiteAttack($0, media: .image, stretch: true) }
+        return plain + [SuiteAttack(trainingChain, label: "training chain", media: .image)] + more
+            + [SuiteAttack("resize:0.75,crop:0.8,jpeg:75", label: "resize+crop+JPEG", media: .image)] + stretch
+    }()
+
+    static let standardAudioAttacks: [SuiteAttack] = {
+        let plain = ["none", "mp3:128", "mp3:64", "ogg:0", "opus:32", "resample:16000", "lowpass:4000",
+                     "noise:20", "volume:0.5"].map { SuiteAttack($0, media: .audio) }
+        return plain + [
+            SuiteAttack("excerpt:15", media: .audio, trials: 3),
+            SuiteAttack("shift:12345", label: "shift 12345 samples", media: .audio),
+            SuiteAttack("excerpt:10", media: .audio, trials: 3, stretch: true),
+            SuiteAttack("speed:0.98", media: .audio, stretch: true),
+            SuiteAttack("speed:1.02", media: .audio, stretch: true),
+        ]
+    }()
+
+    static let standardSweeps: [SweepDefinition] = [
+        SweepDefinition("JPEG quality", media: .image, axis: "quality",
+                        specs: [95, 90, 80, 75, 60, 50, 40, 30, 20].map { "jpeg:\($0)" }),
+        SweepDefinition("Resize", media: .image, axis: "scale factor",
+                        specs: ["1", "0.9", "0.75", "0.5", "0.4", "0.3", "0.25", "0.2"].map { "resize:\($0)" }),
+        SweepDefinition("Crop", media: .image, axis: "area kept",
+                        specs: ["1", "0.8", "0.6", "0.5", "0.4", "0.25", "0.15", "0.1"].map { "crop:\($0)" }),
+        SweepDefinition("Rotation", media: .image, axis: "degrees",
+                        specs: [0, 1, 2, 3, 5, 8, 10, 15, 20].map { "rotate:\($0)" }),
+        SweepDefinition("MP3 bitrate", media: .audio, axis: "kbit/s",
+                        specs: [320, 192, 128, 96, 64, 48, 32].map { "mp3:\($0)" }),
+        SweepDefinition("Noise", media: .audio, axis: "SNR, dB",
+                        specs: [40, 30, 25, 20, 15, 10].map { "noise:\($0)" }),
+        SweepDefinition("Excerpt length", media: .audio, axis: "seconds", trials: 3,
+                        specs: [30, 20, 15, 10, 7, 5, 3].map { "excerpt:\($0)" }),
+    ]
+}
