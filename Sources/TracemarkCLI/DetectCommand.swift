@@ -73,7 +73,7 @@ extension TracemarkCommand {
 /// The per-file answer of `detect`, as JSON (`--json`) or one line of text.
 struct DetectReport: Encodable {
     var file: String
-    var kind = "image"
+    var kind: String
     var detected: Bool
     var payload: String?
     var falsePositiveProbability: Double
@@ -94,15 +94,24 @@ struct DetectReport: Encodable {
         }
     }
 
-    init(file: String, result: ImageDetection, keyID: String, fileScale: Double, timeMs: Double) {
+    /// The fields every kind of media reports.
+    private init(file: String, kind: String, detected: Bool, payload: Payload?, falsePositiveProbability: Double,
+                 keyID: String, chiSquare: Double, degreesOfFreedom: Int, timeMs: Double) {
         self.file = file
-        detected = result.detected
-        payload = result.payload?.hex
-        falsePositiveProbability = result.falsePositiveProbability
+        self.kind = kind
+        self.detected = detected
+        self.payload = payload?.hex
+        self.falsePositiveProbability = falsePositiveProbability
         self.keyID = keyID
-        chiSquare = (result.chiSquare * 10).rounded() / 10
-        degreesOfFreedom = result.degreesOfFreedom
+        self.chiSquare = (chiSquare * 10).rounded() / 10
+        self.degreesOfFreedom = degreesOfFreedom
         self.timeMs = timeMs
+    }
+
+    init(file: String, result: ImageDetection, keyID: String, fileScale: Double, timeMs: Double) {
+        self.init(file: file, kind: "image", detected: result.detected, payload: result.payload,
+                  falsePositiveProbability: result.falsePositiveProbability, keyID: keyID,
+                  chiSquare: result.chiSquare, degreesOfFreedom: result.degreesOfFreedom, timeMs: timeMs)
         func round2(_ x: Double) -> Double { (x * 100).rounded() / 100 }
         sync = result.sync.map { s in
             SyncReport(chipSize: round2(s.chipSize * fileScale), tilePeriod: round2(s.tilePeriod * fileScale),
@@ -112,15 +121,9 @@ struct DetectReport: Encodable {
     }
 
     init(file: String, audio result: AudioDetection, keyID: String, timeMs: Double) {
-        self.file = file
-        kind = "audio"
-        detected = result.detected
-        payload = result.payload?.hex
-        falsePositiveProbability = result.falsePositiveProbability
-        self.keyID = keyID
-        chiSquare = (result.chiSquare * 10).rounded() / 10
-        degreesOfFreedom = result.degreesOfFreedom
-        self.timeMs = timeMs
+        self.init(file: file, kind: "audio", detected: result.detected, payload: result.payload,
+                  falsePositiveProbability: result.falsePositiveProbability, keyID: keyID,
+                  chiSquare: result.chiSquare, degreesOfFreedom: result.degreesOfFreedom, timeMs: timeMs)
         if result.detected {
             offsets = result.offsets.map { ($0 * 1000).rounded() / 1000 }
             speed = result.speed.map { ($0 * 10000).rounded() / 10000 }
