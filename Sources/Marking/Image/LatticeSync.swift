@@ -8,10 +8,13 @@ import Spectral
 ///
 /// ```
 ///   whitened image ──FFT──▶ |X|² ──IFFT──▶ autocorrelation A(τ) ──÷ noise level──▶ z(τ)
-///   coarse: every square lattice (period P, angle θ), 1-px steps, scored on a 3×3-smoothed z at
-///           v1, v2, v1+v2, v1−v2
-///   fine:   least-squares fit of L = [v1 v2] to the sub-pixel peaks found near up to 12 lattice
-///           points (absorbs aspect change and shear)
+///   coarse:    every square lattice (period P ≥ short side / 4, angle θ) in ~1-px steps, plus
+///              stretched ones near the axes, scored by z summed over chip-sized windows at
+///              v1, v2, v1+v2, v1−v2 (summed-area table)
+///   shortlist: best per (period, angle, aspect) neighbourhood, distinct lattices, plus the
+///              index-2 superlattices of the strongest
+///   fine:      least-squares fit of L = [v1 v2] to the sub-pixel peaks found near up to 12
+///              lattice points (absorbs residual aspect change and shear)
 /// ```
 enum LatticeSync {
     /// Period search range in working pixels: ≥ 32 chips of ≥ 0.75 px, and at least
@@ -47,36 +50,7 @@ enum LatticeSync {
         let maxPeriod = min(maximumPeriod, shortSide / minimumPeriodsAcross)
         guard maxPeriod > minPeriod else { return [] }
 
-        var found = [Candidate]()
-        found.reserveCapacity(Int(maxPeriod * maxPeriod))
-        var period = minPeriod
-        while period <= maxPeriod {
-            let radius = min(4, Int((period / 64).rounded()))
-            func score(_ lag: SIMD2<Double>) -> Double { windows.score(z, lag, radius: radius) }
-            // Steps of about one pixel at v1, 1.5 where the window already spans ±1 px.
-            let stride = radius == 0 ? 1.0 : 1.5
-            let step = stride / period
-            var angle = 0.0
-            while angle < Double.pi / 2 {
-                let lattice = TileLattice(period: period, angle: angle)
-                let total = score(lattice.v1) + score(lattice.v2)
-                    + 0.7 * (score(lattice.point(1, 1)) + score(lattice.point(1, -1)))
-                let cell = (Int(period / 4) * 45 + min(44, Int(angle * 90 / Double.pi))) * Self.aspectSlots
-                found.append(Candidate(lattice: lattice, score: total, bucket: cell))
-                // Aspect changes are applied along the image's axes, nearly always to an unrotated
-                // image: try stretched lattices only near the axis-aligned angles.
-                if angle < Self.stretchAngleWindow || angle > Double.pi / 2 - Self.stretchAngleWindow {
-                    for (index, aspect) in Self.stretchedAspects.enumerated() {
-                        let stretched = TileLattice(period: period, angle: angle, aspect: aspect)
-                        let total = score(stretched.v1) + score(stretched.v2)
-                            + 0.7 * (score(stretched.point(1, 1)) + score(stretched.point(1, -1)))
-                        found.append(Candidate(lattice: stretched, score: total, bucket: cell + index + 1))
-                    }
-                }
-                angle += step
-            }
-            period += stride
-        }
+        let found = coarseSearch(z: z, windows: windows, periods: minPeriod...maxPeriod)
         var kept = [Candidate]()
         for candidate in Self.bestPerNeighbourhood(found) {
             if kept.count == count { break }
@@ -103,6 +77,41 @@ enum LatticeSync {
             }
         }
         return (kept + superlattices).map { Candidate(lattice: refine($0.lattice, z: z), score: $0.score) }
+    }
+
+    /// Scores every square lattice of the period range (and stretched ones near the axes).
+    static func coarseSearch(z: LagScores, windows: WindowSums, periods: ClosedRange<Double>) -> [Candidate] {
+        var found = [Candidate]()
+        found.reserveCapacity(Int(periods.upperBound * periods.upperBound))
+        var period = periods.lowerBound
+        while period <= periods.upperBound {
+            let radius = min(4, Int((period / 64).rounded()))
+            func score(_ lattice: TileLattice) -> Double {
+                windows.score(z, lattice.v1, radius: radius) + windows.score(z, lattice.v2, radius: radius)
+                    + 0.7 * (windows.score(z, lattice.point(1, 1), radius: radius)
+                             + windows.score(z, lattice.point(1, -1), radius: radius))
+            }
+            // Steps of about one pixel at v1, 1.5 where the window already spans ±1 px.
+            let stride = radius == 0 ? 1.0 : 1.5
+            let step = stride / period
+            var angle = 0.0
+            while angle < Double.pi / 2 {
+                let lattice = TileLattice(period: period, angle: angle)
+                let cell = (Int(period / 4) * 45 + min(44, Int(angle * 90 / Double.pi))) * aspectSlots
+                found.append(Candidate(lattice: lattice, score: score(lattice), bucket: cell))
+                // Aspect changes are applied along the image's axes, nearly always to an unrotated
+                // image: try stretched lattices only near the axis-aligned angles.
+                if angle < stretchAngleWindow || angle > Double.pi / 2 - stretchAngleWindow {
+                    for (index, aspect) in stretchedAspects.enumerated() {
+                        let stretched = TileLattice(period: period, angle: angle, aspect: aspect)
+                        found.append(Candidate(lattice: stretched, score: score(stretched), bucket: cell + index + 1))
+                    }
+                }
+                angle += step
+            }
+            period += stride
+        }
+        return found
     }
 
     /// Non-maximum suppression in O(n): the best candidate of each neighbourhood of lattices
