@@ -7,10 +7,12 @@ import Codecs
 import Marking
 import Media
 
-var arguments = Array(CommandLine.arguments.dropFirst()).filter { $0 != "--full" && !$0.hasPrefix("--specs=") }
+var arguments = Array(CommandLine.arguments.dropFirst()).filter { $0 != "--full" && !$0.hasPrefix("--specs=") && !$0.hasPrefix("--key=") }
 var strength = 1.0
 if let i = arguments.firstIndex(of: "--strength") { strength = Double(arguments[i + 1])!; arguments.removeSubrange(i...i + 1) }
-let key = try! MarkKey(bytes: (0..<32).map { UInt8($0) })
+let keyFile = CommandLine.arguments.first { $0.hasPrefix("--key=") }.map { String($0.dropFirst(6)) }
+let key = try! keyFile.map { try MarkKey(fileText: String(decoding: try MediaFile.readBytes(atPath: $0), as: UTF8.self)) }
+    ?? MarkKey(bytes: (0..<32).map { UInt8($0) })
 let marker = ImageMarker(key: key)
 let detector = ImageDetector(codebook: marker.codebook)
 
