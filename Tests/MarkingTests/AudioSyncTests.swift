@@ -68,4 +68,35 @@ struct AudioSyncTests {
         let result = wrongKey.detect(AudioBuffer(sampleRate: AudioLayout.sampleRate, channels: [Self.marked]))
         #expect(!result.detected && result.payload == nil)
     }
+
+    /// The host prediction's per-band blend: a band whose wide prediction only adds scatter keeps
+    /// the near one (α ≈ 0), a band whose near prediction is the noisier one takes the wide (α ≈ 1).
+    @Test func predictionBlendPicksTheQuieterResidual() {
+        var random = SplitMix(seed: 3)
+        let bands = AudioLayout.bandCount, count = 400
+        var near = [Float](repeating: 0, count: count * bands), wide = near
+        for j in 0..<count {
+            for b in 0..<bands {
+                let host = Float(random.gaussian()), scatter = Float(random.gaussian())
+                near[j * bands + b] = b < bands / 2 ? host : host + scatter
+                wide[j * bands + b] = b < bands / 2 ? host + scatter : host
+            }
+        }
+        let blend = ClipSpectrum.predictionBlend(near: near, wide: wide, present: [Bool](repeating: true, count: count), count: count)
+        for b in 0..<bands {
+            let expected: Float = b < bands / 2 ? 0 : 1
+            #expect(abs(blend[b] - expected) < 0.15, "band \(b): α \(blend[b]), expected \(expected)")
+        }
+    }
+
+    /// The whitening's fast logarithm against libm over the range band powers take.
+    @Test func fastLogMatchesLibm() {
+        var worst: Float = 0
+        var x: Float = 1e-12
+        while x < 1e6 {
+            worst = max(worst, abs(ClipSpectrum.fastLog(x) - log(x)))
+            x *= 1.0137
+        }
+        #expect(worst < 5e-5, "largest error \(worst)")
+    }
 }

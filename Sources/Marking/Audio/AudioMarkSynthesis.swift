@@ -107,7 +107,13 @@ enum AudioMarkSynthesis {
     /// up to ``maximumBoost`` times, as (loud / P)^¼: the SNR is set by the loud cells, so this buys
     /// detection evidence at little cost in SNR — in the weak bands of bass-heavy material above
     /// all — while the change stays a small fraction of the cell's own content.
-    static let maximumBoost: Float = 2.5
+    /// v1 capped it at 2.5 (reached 16 dB under the loud level); 3.2 (reached 20 dB under) gave
+    /// 10–20 % more χ² excess on speech, sparse and tonal material at the same SNR and the 11-s
+    /// speech clip its payload. With the wider band plan it moves the wind chime's change from a
+    /// median 25.4 to 21.9 dB under each cell's own band content (p90 16.9 → 14.5 dB; see
+    /// `docs/audio-mark.md`). 4 gave 25–35 % more but brought the wind chime's quietest cells
+    /// within 3 dB of their content (p99): not taken.
+    static let maximumBoost: Float = 3.2
     static let boostExponent: Float = 0.25
 
     @inline(__always)
