@@ -12,12 +12,13 @@ public enum MediaInfo: Sendable, Equatable {
 public enum MediaFile {
     /// The whole file's bytes. Throws ``CodecError/io(reason:)`` naming the cause.
     public static func readBytes(atPath path: String) throws -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        // Linux opens a directory for reading and fails only at the first read, with an opaque
+        // Foundation error: say what it is before trying.
+        if exists, isDirectory.boolValue { throw CodecError.io(reason: "is a directory") }
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-                throw CodecError.io(reason: isDirectory.boolValue ? "is a directory" : "permission denied")
-            }
-            throw CodecError.io(reason: "no such file")
+            throw CodecError.io(reason: exists ? "permission denied" : "no such file")
         }
         defer { try? handle.close() }
         do {

@@ -61,10 +61,13 @@ struct CLITests {
             (["embed", input, "out.gif", "--key", "k.key", "--payload", "0011223344556677"], "out.gif"),
             (["embed", "missing.png", "out.png", "--key", "k.key", "--payload", "0011223344556677"], "missing.png"),
             (["embed", input, "out.png", "--key", "nokey", "--payload", "0011223344556677"], "nokey"),
+            (["embed", ".", "out.png", "--key", "k.key", "--payload", "0011223344556677"], "is a directory"),
+            (["detect", ".", "--key", "k.key"], "is a directory"),
         ]
         for (arguments, mention) in cases {
             let result = try CLI.run(arguments, in: dir)
             #expect(result.status != 0, "\(arguments)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "one line: \(result.stderr)")
             #expect(result.stderr.contains(mention), "stderr should name \(mention): \(result.stderr)")
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out.png").path))
         }
