@@ -57,6 +57,25 @@ struct AudioLosslessRoundTripTests {
         #expect(decoded.channels[0] == [top, -1, top, -1, 0.5, -0.25, top, -1])
     }
 
+    /// Off-grid floats (what a marker writes) round to the nearest code, the same in every
+    /// container: libsndfile alone rounds in its WAV writer but not in its FLAC writer.
+    @Test("off-grid floats round to the nearest code in WAV and FLAC alike", arguments: [AudioSampleFormat.pcm16, .pcm24])
+    func offGridRounding(sampleFormat: AudioSampleFormat) throws {
+        let step: Float = sampleFormat == .pcm16 ? 0x1p-15 : 0x1p-23
+        // Codes k + f for f across (0, 1), positive and negative, avoiding exact halves.
+        let samples: [Float] = (0..<200).map { i in
+            let code = Float(i - 100) * 37 + Float(i % 10) / 10 + 0.05
+            return code * step
+        }
+        let audio = AudioBuffer(sampleRate: 8000, channels: [samples])
+        let expected = samples.map { ($0 / step).rounded() * step }
+        for container in [ContainerFormat.wav, .flac] {
+            let decoded = try AudioCodec.decode(
+                AudioCodec.encode(audio, options: AudioEncodeOptions(format: container, sampleFormat: sampleFormat)))
+            #expect(decoded.channels[0] == expected, "\(container) \(sampleFormat)")
+        }
+    }
+
     @Test("nil sample format falls back to 16-bit where the container cannot keep the source's")
     func sampleFormatFallback() throws {
         let lossySource = AudioBuffer(sampleRate: 8000, channels: [[0.25, -0.5]],

@@ -121,6 +121,7 @@ func speed(_ commandLine: Arguments) {
         for (label, input, format) in [("wav", wav, ContainerFormat.wav), ("flac", flac, ContainerFormat.flac)] {
             var best = (decode: Double.infinity, embed: Double.infinity, encode: Double.infinity, detect: Double.infinity)
             var out = [UInt8]()
+            var recovered = true
             for _ in 0..<repeats {
                 var t = now()
                 let decoded = try! AudioCodec.decode(input)
@@ -135,7 +136,8 @@ func speed(_ commandLine: Arguments) {
                 let again = try! AudioCodec.decode(out)
                 let r = detector.detect(again)
                 let detectTime = now() - t
-                precondition(r.payload == Payload(42), "bench mark not recovered")
+                // Timed all the same: a miss (a short, quiet clip under this key) is reported, not fatal.
+                recovered = recovered && r.payload == Payload(42)
                 best.decode = min(best.decode, decodeTime)
                 best.embed = min(best.embed, embedTime)
                 best.encode = min(best.encode, encodeTime)
@@ -150,9 +152,10 @@ func speed(_ commandLine: Arguments) {
             print(String(format: "  (analysis %.1f ms, search %.1f ms)", analysisTime * 1000, searchTime * 1000))
             let d = audio.duration
             let embedTotal = best.decode + best.embed + best.encode
-            print(String(format: "%@ [%@ %d Hz × %d, %.1f s]  embed %.0f× (decode %.1f + mark %.1f + encode %.1f ms)  detect %.0f× (%.1f ms incl. decode)",
+            print(String(format: "%@ [%@ %d Hz × %d, %.1f s]  embed %.0f× (decode %.1f + mark %.1f + encode %.1f ms)  detect %.0f× (%.1f ms incl. decode)%@",
                          name(path), label, audio.sampleRate, audio.channelCount, d, d / embedTotal,
-                         best.decode * 1000, best.embed * 1000, best.encode * 1000, d / best.detect, best.detect * 1000))
+                         best.decode * 1000, best.embed * 1000, best.encode * 1000, d / best.detect, best.detect * 1000,
+                         recovered ? "" : "  (payload NOT recovered)"))
         }
     }
 }

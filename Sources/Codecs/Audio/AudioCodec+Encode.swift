@@ -31,7 +31,13 @@ extension AudioCodec {
         // trips bit-exact. Lossy encoders take floats and ignore the flag.
         file.command(SFC_SET_CLIPPING, flag: true)
         try configureRate(file, audio: audio, options: options)
-        try writeAll(audio, to: file)
+        if container == .flac {
+            // libFLAC level 4 instead of libsndfile's 5: measured on corpus music, encoding 1.25×
+            // faster (60 s of stereo: 111 → 86 ms) for files 0.0–0.7 % larger; levels 0–2 were
+            // twice as fast but up to 24 % larger.
+            file.command(SFC_SET_COMPRESSION_LEVEL, 0.5)
+        }
+        try writeAll(audio, to: file, quantum: integerQuantum(subtype: info.format & Int32(SF_FORMAT_SUBMASK)))
         try file.close()
         return stream.bytes
     }
@@ -125,7 +131,23 @@ extension AudioCodec {
     }
 
     /// Interleaves the planes chunk by chunk and hands each chunk to libsndfile.
-    private static func writeAll(_ audio: AudioBuffer, to file: SoundFile) throws(CodecError) {
+    /// The step of an 8-, 16- or 24-bit integer subtype on libsndfile's float scale, else nil.
+    ///
+    /// libsndfile converts floats to integers differently per container (measured: writing the
+    /// same marked 16-bit audio as WAV and as FLAC gave samples 1 LSB apart in 46 % of places, as
+    /// its FLAC writer does not round like its WAV writer). Rounding to the integer grid here, to
+    /// nearest, makes every container store the same samples; grid values convert exactly in all
+    /// of them (that is what the bit-exact round trips check).
+    private static func integerQuantum(subtype: Int32) -> Float? {
+        switch subtype {
+        case Int32(SF_FORMAT_PCM_S8), Int32(SF_FORMAT_PCM_U8): 0x1p-7
+        case Int32(SF_FORMAT_PCM_16): 0x1p-15
+        case Int32(SF_FORMAT_PCM_24): 0x1p-23
+        default: nil
+        }
+    }
+
+    private static func writeAll(_ audio: AudioBuffer, to file: SoundFile, quantum: Float?) throws(CodecError) {
         let channelCount = audio.channelCount
         var interleaved = [Float](repeating: 0, count: chunkFrames * channelCount)
         var start = 0
@@ -135,9 +157,17 @@ extension AudioCodec {
                 for channel in 0..<channelCount {
                     audio.channels[channel].withUnsafeBufferPointer { plane in
                         var index = channel
-                        for frame in start..<start + frames {
-                            destination[index] = plane[frame]
-                            index += channelCount
+                        if let quantum {
+                            let scale = 1 / quantum
+                            for frame in start..<start + frames {
+                                destination[index] = (plane[frame] * scale).rounded(.toNearestOrEven) * quantum
+                                index += channelCount
+                            }
+                        } else {
+                            for frame in start..<start + frames {
+                                destination[index] = plane[frame]
+                                index += channelCount
+                            }
                         }
                     }
                 }
