@@ -7,7 +7,8 @@ import Spectral
 /// change the image went through. The search:
 ///
 /// ```
-///   whitened image ──FFT──▶ |X|² ──IFFT──▶ autocorrelation A(τ) ──÷ noise level──▶ z(τ)
+///   whitened image ──FFT──▶ |X|² ──÷ local mean of |X|²──IFFT──▶ autocorrelation A(τ)
+///                  ──÷ noise level──▶ z(τ)
 ///   coarse:    every square lattice (period P ≥ short side / 4, angle θ) in ~1-px steps, plus
 ///              stretched ones near the axes, scored by z summed over chip-sized windows at
 ///              v1, v2, v1+v2, v1−v2 (summed-area table)
@@ -158,6 +159,19 @@ enum LatticeSync {
         return lattice
     }
 
+    /// The power spectrum is divided by its own average over (2r+1)² neighbouring bins before the
+    /// inverse FFT. A host's straight edges and stripes (planks, façades, blinds) put their power in
+    /// a few lines of the spectrum and make ridges through the autocorrelation's origin, on which
+    /// every lattice with a vector along the edges scores high; the tiled mark's power is a comb of
+    /// isolated spikes, which a local average leaves standing. Measured (ScanBench: 1000 marked
+    /// 512² JPEGs): marks found 948 → 995, the misses all lattices lost to host stripes; r = 4
+    /// and 8 gave the same (2 lost some), and the corpus attack table gained 7 of 528.
+    static let spectralWhiteningRadius = 4
+    /// Bins below this fraction of the mean average power are divided by it instead (heavily
+    /// low-passed images would otherwise have pure rounding noise blown up to full scale; 0.001 to
+    /// 0.1 measured alike).
+    static let spectralWhiteningFloor: Float = 0.01
+
     /// Autocorrelation of the whitened image as approximate z-scores over a window of lags.
     static func autocorrelationScores(_ h: Plane) -> LagScores {
         // The search needs the first-order lattice points (up to the largest period) and uses the
@@ -178,8 +192,17 @@ enum LatticeSync {
         }
         let spectrum = AlignedComplexBuffer(count: fft.spectrumCount)
         fft.forward(signal, into: spectrum)
+        let spectrumColumns = columns / 2 + 1
         spectrum.withUnsafeMutableBufferPointer { s in
-            for i in 0..<s.count { s[i] = ComplexFloat(re: s[i].squaredMagnitude, im: 0) }
+            var power = [Float](repeating: 0, count: s.count)
+            for i in 0..<s.count { power[i] = s[i].squaredMagnitude }
+            let smoothed = Plane(width: spectrumColumns, height: rows, values: power).boxMean(radius: spectralWhiteningRadius)
+            var mean: Float = 0
+            for v in smoothed.values { mean += v }
+            mean /= Float(smoothed.count)
+            let floor = max(spectralWhiteningFloor * mean, .leastNormalMagnitude)
+            for i in 0..<power.count { power[i] /= max(smoothed.values[i], floor) }
+            for i in 0..<s.count { s[i] = ComplexFloat(re: power[i], im: 0) }
         }
         fft.inverse(overwriting: spectrum, into: signal)
 
