@@ -58,7 +58,7 @@ struct AudioLosslessRoundTripTests {
     }
 
     /// Off-grid floats (what a marker writes) round to the nearest code, the same in every
-    /// container: libsndfile alone rounds in its WAV writer but not in its FLAC writer.
+    /// container: left to libsndfile, WAV rounds down (a −½-LSB offset) while FLAC rounds to nearest.
     @Test("off-grid floats round to the nearest code in WAV and FLAC alike", arguments: [AudioSampleFormat.pcm16, .pcm24])
     func offGridRounding(sampleFormat: AudioSampleFormat) throws {
         let step: Float = sampleFormat == .pcm16 ? 0x1p-15 : 0x1p-23

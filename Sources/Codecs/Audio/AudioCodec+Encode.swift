@@ -133,11 +133,12 @@ extension AudioCodec {
     /// Interleaves the planes chunk by chunk and hands each chunk to libsndfile.
     /// The step of an 8-, 16- or 24-bit integer subtype on libsndfile's float scale, else nil.
     ///
-    /// libsndfile converts floats to integers differently per container (measured: writing the
-    /// same marked 16-bit audio as WAV and as FLAC gave samples 1 LSB apart in 46 % of places, as
-    /// its FLAC writer does not round like its WAV writer). Rounding to the integer grid here, to
-    /// nearest, makes every container store the same samples; grid values convert exactly in all
-    /// of them (that is what the bit-exact round trips check).
+    /// libsndfile converts floats to integers differently per container: with clipping on, its
+    /// WAV writer rounds down (10.7 → 10, −10.2 → −11: a −½-LSB offset and twice the rounding
+    /// noise) while its FLAC writer rounds to nearest; the same marked audio came out 1 LSB apart in
+    /// 46 % of its samples. Rounding to the integer grid here, to nearest, makes every container
+    /// store the same samples; grid values convert exactly in all of them (that is what the
+    /// bit-exact round trips check).
     private static func integerQuantum(subtype: Int32) -> Float? {
         switch subtype {
         case Int32(SF_FORMAT_PCM_S8), Int32(SF_FORMAT_PCM_U8): 0x1p-7
