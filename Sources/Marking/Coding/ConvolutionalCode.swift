@@ -101,4 +101,66 @@ public enum ConvolutionalCode {
         }
         return Array(bits[0..<informationBits])
     }
+
+    /// List Viterbi decoding (parallel list Viterbi: the `listSize` best paths into every state):
+    /// the `listSize` most likely information words of a zero-tailed codeword, best first, all
+    /// distinct. With `listSize` 1 it is ``decode(_:informationBits:)``.
+    ///
+    /// A CRC then picks the first word of the list that checks (Seshadri & Sundberg 1994): near
+    /// the decoding threshold the right word is often second or third.
+    /// - Complexity: O(n · 2⁶ · L log L) for n information bits and list size L.
+    public static func listDecode(_ soft: [Float], informationBits: Int, listSize: Int) -> [[UInt8]] {
+        precondition(listSize >= 1 && listSize <= 255)
+        let steps = informationBits + tailLength
+        precondition(soft.count == steps * rate, "soft input length must match the coded length")
+        let states = stateCount, L = listSize
+        // metric[s * L + r]: the r-th best path metric into state s (descending; −∞ when absent).
+        var metric = [Float](repeating: -.infinity, count: states * L)
+        var next = metric
+        metric[0] = 0
+        // For each (step, state, rank): the dropped bit and the predecessor's rank.
+        var dropped = [UInt8](repeating: 0, count: steps * states * L)
+        var fromRank = [UInt8](repeating: 0, count: steps * states * L)
+        var candidates = [(metric: Float, dropped: UInt8, rank: UInt8)]()
+        candidates.reserveCapacity(2 * L)
+        for step in 0..<steps {
+            let s0 = soft[step * rate], s1 = soft[step * rate + 1], s2 = soft[step * rate + 2]
+            let tail = step >= informationBits
+            for s in 0..<states {
+                let base = (step * states + s) * L
+                for r in 0..<L { next[s * L + r] = -.infinity }
+                if tail && s >> 5 == 1 { continue }  // the tail only feeds zeros
+                candidates.removeAll(keepingCapacity: true)
+                let input = UInt32(s >> 5)
+                for bit in 0..<2 {
+                    let old = (s << 1) & (states - 1) | bit
+                    let (a, b, c) = outputs(register: input << 6 | UInt32(old))
+                    let branch = (a == 1 ? s0 : -s0) + (b == 1 ? s1 : -s1) + (c == 1 ? s2 : -s2)
+                    for r in 0..<L where metric[old * L + r] > -.infinity {
+                        candidates.append((metric[old * L + r] + branch, UInt8(bit), UInt8(r)))
+                    }
+                }
+                candidates.sort { $0.metric > $1.metric }
+                for (r, candidate) in candidates.prefix(L).enumerated() {
+                    next[s * L + r] = candidate.metric
+                    dropped[base + r] = candidate.dropped
+                    fromRank[base + r] = candidate.rank
+                }
+            }
+            swap(&metric, &next)
+        }
+        var words = [[UInt8]]()
+        for rank in 0..<L where metric[rank] > -.infinity {
+            var bits = [UInt8](repeating: 0, count: steps)
+            var state = 0, r = rank
+            for step in stride(from: steps - 1, through: 0, by: -1) {
+                bits[step] = UInt8(state >> 5)
+                let index = (step * states + state) * L + r
+                state = (state << 1) & (states - 1) | Int(dropped[index])
+                r = Int(fromRank[index])
+            }
+            words.append(Array(bits[0..<informationBits]))
+        }
+        return words
+    }
 }

@@ -25,12 +25,17 @@ struct CodedBitEvidence {
     var logTail: Double
     /// The payload decoded, when its CRC holds.
     var payload: Payload?
+    /// How many words of the decoder's list the CRC may pick from (1: Viterbi's best only).
+    var listSize: Int
 
     /// ln of the false-positive probability of this evidence at one alignment: outcomes whose CRC
     /// holds rank above all outcomes whose CRC fails, then by the χ² tail p, so that
-    ///   P(FPR ≤ t) = t exactly, with FPR = 2⁻¹⁶·p (CRC holds) or 2⁻¹⁶ + (1 − 2⁻¹⁶)·p (it fails).
+    ///   P(FPR ≤ t) ≤ t, with FPR = q·p (CRC holds) or q + (1 − q)·p (it fails), q = L·2⁻¹⁶.
+    /// Without a mark each word of the list is uniform whatever |s| is (flipping the signs of a
+    /// codeword's positions maps the list onto itself plus that codeword), so the chance that any
+    /// of the L words checks is at most L·2⁻¹⁶, independently of D; exactly 2⁻¹⁶ for L = 1.
     var logFalsePositive: Double {
-        let crcPass = 0x1p-16
+        let crcPass = 0x1p-16 * Double(listSize)
         if payload != nil { return log(crcPass) + logTail }
         return log(crcPass + (1 - crcPass) * exp(logTail))
     }
@@ -39,7 +44,9 @@ struct CodedBitEvidence {
     ///   - value: the observed value of a chip, by chip index.
     ///   - chips: the chip index of each payload chip, `chipsPerCodedBit` consecutive per coded bit.
     ///   - weights: the keyed N(0,1) detector weight of each payload chip.
-    init(value: (Int) -> Float, chips: [Int], weights: [Float], chipsPerCodedBit perBit: Int, softInput: SoftInput) {
+    ///   - listSize: how many of the decoder's most likely words the CRC may pick from.
+    init(value: (Int) -> Float, chips: [Int], weights: [Float], chipsPerCodedBit perBit: Int,
+         softInput: SoftInput, listSize: Int = 1) {
         let codedBits = chips.count / perBit
         var soft = [Float](repeating: 0, count: codedBits)
         var statistic = 0.0
@@ -65,7 +72,10 @@ struct CodedBitEvidence {
         chiSquare = statistic
         degreesOfFreedom = max(dof, 1)
         logTail = TailProbability.logChiSquare(statistic, degreesOfFreedom: degreesOfFreedom)
-        let bits = ConvolutionalCode.decode(soft, informationBits: PayloadFrame.bitCount)
-        payload = PayloadFrame.payload(from: bits)
+        self.listSize = listSize
+        payload = nil
+        for bits in ConvolutionalCode.listDecode(soft, informationBits: PayloadFrame.bitCount, listSize: listSize) {
+            if let found = PayloadFrame.payload(from: bits) { payload = found; break }
+        }
     }
 }
