@@ -27,17 +27,33 @@ struct CodedBitEvidence {
     var payload: Payload?
     /// How many words of the decoder's list the CRC may pick from (1: Viterbi's best only).
     var listSize: Int
+    /// Where in the list (0: the most likely word) the word whose CRC checked was.
+    var listRank: Int?
 
-    /// ln of the false-positive probability of this evidence at one alignment: outcomes whose CRC
-    /// holds rank above all outcomes whose CRC fails, then by the χ² tail p, so that
-    ///   P(FPR ≤ t) ≤ t, with FPR = q·p (CRC holds) or q + (1 − q)·p (it fails), q = L·2⁻¹⁶.
-    /// Without a mark each word of the list is uniform whatever |s| is (flipping the signs of a
-    /// codeword's positions maps the list onto itself plus that codeword), so the chance that any
-    /// of the L words checks is at most L·2⁻¹⁶, independently of D; exactly 2⁻¹⁶ for L = 1.
+    /// ln of the false-positive probability of this evidence at one alignment.
+    ///
+    /// Without a mark every word of the decoder's list is uniform whatever the |s| are (flipping
+    /// the signs of one codeword's positions maps the list onto itself plus that codeword), so
+    /// each word checks with probability exactly 2⁻¹⁶, independently of D. Outcomes rank by which
+    /// word checked, then by the χ² tail p:
+    ///   - L = 1: FPR = 2⁻¹⁶·p if the CRC holds, else 2⁻¹⁶ + (1 − 2⁻¹⁶)·p; P(FPR ≤ t) = t exactly.
+    ///   - L > 1: the best word checks: FPR = 2·2⁻¹⁶·p; a later one: FPR = 2(L−1)·2⁻¹⁶·p; none:
+    ///     FPR = q + (1 − q)·p with q = L·2⁻¹⁶. The first two share the level t half and half
+    ///     (union bound over the L − 1 later words), so P(FPR ≤ t) ≤ t, and a clip whose best word
+    ///     checks pays a factor 2, not L.
     var logFalsePositive: Double {
-        let crcPass = 0x1p-16 * Double(listSize)
-        if payload != nil { return log(crcPass) + logTail }
-        return log(crcPass + (1 - crcPass) * exp(logTail))
+        let unit = 0x1p-16
+        guard listSize > 1 else {
+            if payload != nil { return log(unit) + logTail }
+            return log(unit + (1 - unit) * exp(logTail))
+        }
+        switch listRank {
+        case 0?: return log(2 * unit) + logTail
+        case _?: return log(2 * Double(listSize - 1) * unit) + logTail
+        case nil:
+            let q = Double(listSize) * unit
+            return log(q + (1 - q) * exp(logTail))
+        }
     }
 
     /// - Parameters:
@@ -74,8 +90,10 @@ struct CodedBitEvidence {
         logTail = TailProbability.logChiSquare(statistic, degreesOfFreedom: degreesOfFreedom)
         self.listSize = listSize
         payload = nil
-        for bits in ConvolutionalCode.listDecode(soft, informationBits: PayloadFrame.bitCount, listSize: listSize) {
-            if let found = PayloadFrame.payload(from: bits) { payload = found; break }
+        listRank = nil
+        let words = ConvolutionalCode.listDecode(soft, informationBits: PayloadFrame.bitCount, listSize: listSize)
+        for (rank, bits) in words.enumerated() {
+            if let found = PayloadFrame.payload(from: bits) { payload = found; listRank = rank; break }
         }
     }
 }
