@@ -36,13 +36,13 @@ struct AudioLayoutTests {
 
     @Test func codebookIsDeterministicPerKey() throws {
         let a = AudioMarkCodebook(key: Self.key), b = AudioMarkCodebook(key: Self.key)
-        #expect(a.pilotChips == b.pilotChips && a.payloadChips == b.payloadChips)
-        #expect(a.pilotWeights == b.pilotWeights && a.payloadWeights == b.payloadWeights)
+        #expect(a.chips.pilotChips == b.chips.pilotChips && a.chips.payloadChips == b.chips.payloadChips)
+        #expect(a.chips.pilotWeights == b.chips.pilotWeights && a.chips.payloadWeights == b.chips.payloadWeights)
         let other = AudioMarkCodebook(key: try MarkKey(bytes: [UInt8](repeating: 9, count: 32)))
-        #expect(other.pilotChips != a.pilotChips)
-        #expect(other.payloadWeights != a.payloadWeights)
+        #expect(other.chips.pilotChips != a.chips.pilotChips)
+        #expect(other.chips.payloadWeights != a.chips.payloadWeights)
         // Every chip is used exactly once.
-        #expect(Set(a.pilotChips + a.payloadChips).count == AudioLayout.chipCount)
+        #expect(Set(a.chips.pilotChips + a.chips.payloadChips).count == AudioLayout.chipCount)
     }
 
     @Test func amplitudesCarryTheCodedBits() {
@@ -50,12 +50,12 @@ struct AudioLayoutTests {
         let payload = Payload(0x0123_4567_89AB_CDEF)
         let amplitudes = codebook.chipAmplitudes(for: payload)
         let coded = ConvolutionalCode.encode(PayloadFrame.bits(of: payload))
-        for (index, chip) in codebook.payloadChips.enumerated() {
+        for (index, chip) in codebook.chips.payloadChips.enumerated() {
             let sign: Float = coded[index / AudioLayout.chipsPerCodedBit] == 1 ? 1 : -1
-            #expect(amplitudes[chip] == sign * AudioMarkCodebook.clip(codebook.payloadWeights[index]))
+            #expect(amplitudes[chip] == sign * codebook.chips.clip(codebook.chips.payloadWeights[index]))
         }
-        for (chip, weight) in zip(codebook.pilotChips, codebook.pilotWeights) {
-            #expect(amplitudes[chip] == AudioMarkCodebook.clip(weight))
+        for (chip, weight) in zip(codebook.chips.pilotChips, codebook.chips.pilotWeights) {
+            #expect(amplitudes[chip] == codebook.chips.clip(weight))
         }
         #expect(amplitudes.allSatisfy { abs($0) <= AudioLayout.amplitudeClip })
     }

@@ -86,7 +86,7 @@ public struct AudioDetector: Sendable {
             CodedBitEvidence(value: { chip in
                 let cell = chip / bands, band = chip % bands
                 return values[((cell - offset + cells) & (cells - 1)) * bands + band]
-            }, chips: codebook.payloadChips, weights: codebook.payloadWeights,
+            }, chips: codebook.chips.payloadChips, weights: codebook.chips.payloadWeights,
             chipsPerCodedBit: AudioLayout.chipsPerCodedBit, softInput: .normalised, listSize: listSize)
         }
     }

@@ -8,14 +8,8 @@
 public final class AudioMarkCodebook: Sendable {
     /// The key's public identifier (``MarkKey/id``).
     public let keyID: String
-    /// Chip index (`cell · bandCount + band`) of each pilot chip.
-    let pilotChips: [Int]
-    /// Keyed N(0,1) detector weight of each pilot chip.
-    let pilotWeights: [Float]
-    /// `payloadChips[4i ..< 4i+4]` carry coded bit i.
-    let payloadChips: [Int]
-    /// Keyed N(0,1) detector weight of each payload chip.
-    let payloadWeights: [Float]
+    /// Pilot and payload chips (index `cell · bandCount + band`) and their keyed weights.
+    let chips: ChipAssignment
     /// Σ g² over the pilot, for normalising pilot scores.
     let pilotEnergy: Float
     /// Where each pilot chip (cell f, band b) reads a band-major, twice-repeated fold at offset 0:
@@ -24,33 +18,17 @@ public final class AudioMarkCodebook: Sendable {
 
     public init(key: MarkKey) {
         keyID = key.id
-        var order = KeyedStream(key: key, purpose: "audio/v1/chip-order")
-        let permutation = order.permutation(of: AudioLayout.chipCount)
-        pilotChips = Array(permutation[0..<AudioLayout.pilotChipCount])
-        payloadChips = Array(permutation[AudioLayout.pilotChipCount...])
-        var pilotStream = KeyedStream(key: key, purpose: "audio/v1/pilot-weights")
-        pilotWeights = (0..<pilotChips.count).map { _ in Float(pilotStream.nextGaussian()) }
-        var payloadStream = KeyedStream(key: key, purpose: "audio/v1/payload-weights")
-        payloadWeights = (0..<payloadChips.count).map { _ in Float(payloadStream.nextGaussian()) }
-        pilotEnergy = pilotWeights.reduce(0) { $0 + $1 * $1 }
+        chips = ChipAssignment(key: key, mark: "audio/v1", chipCount: AudioLayout.chipCount,
+                               pilotCount: AudioLayout.pilotChipCount,
+                               chipsPerCodedBit: AudioLayout.chipsPerCodedBit, amplitudeClip: AudioLayout.amplitudeClip)
+        pilotEnergy = chips.pilotWeights.reduce(0) { $0 + $1 * $1 }
         let cells = AudioLayout.blockCells, bands = AudioLayout.bandCount
-        pilotBases = pilotChips.map { chip in (chip % bands) * 2 * cells + chip / bands + cells }
-    }
-
-    static func clip(_ weight: Float) -> Float {
-        min(AudioLayout.amplitudeClip, max(-AudioLayout.amplitudeClip, weight))
+        pilotBases = chips.pilotChips.map { chip in (chip % bands) * 2 * cells + chip / bands + cells }
     }
 
     /// The amplitude of every chip of the block (index `cell · bandCount + band`) for `payload`:
     /// pilot chips carry their clipped weight, payload chips ± theirs by their coded bit.
     func chipAmplitudes(for payload: Payload) -> [Float] {
-        let coded = ConvolutionalCode.encode(PayloadFrame.bits(of: payload))
-        var amplitudes = [Float](repeating: 0, count: AudioLayout.chipCount)
-        for (chip, weight) in zip(pilotChips, pilotWeights) { amplitudes[chip] = Self.clip(weight) }
-        for (index, chip) in payloadChips.enumerated() {
-            let sign: Float = coded[index / AudioLayout.chipsPerCodedBit] == 1 ? 1 : -1
-            amplitudes[chip] = sign * Self.clip(payloadWeights[index])
-        }
-        return amplitudes
+        chips.amplitudes(coded: ConvolutionalCode.encode(PayloadFrame.bits(of: payload)))
     }
 }

@@ -47,7 +47,7 @@ enum AudioSync {
         }
         extended.withUnsafeBufferPointer { e in
             raw.withUnsafeMutableBufferPointer { r in
-                codebook.pilotWeights.withUnsafeBufferPointer { g in
+                codebook.chips.pilotWeights.withUnsafeBufferPointer { g in
                     codebook.pilotBases.withUnsafeBufferPointer { bases in
                         for k in 0..<g.count {
                             let w = g[k]

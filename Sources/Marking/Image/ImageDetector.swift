@@ -50,8 +50,8 @@ public struct ImageDetector: Sendable {
         var best: (evidence: CodedBitEvidence, lattice: TileLattice, alignment: TileFold.Alignment)?
         for entry in ranked.prefix(Self.testedAlignments) {
             let chips = TileFold.chips(of: entry.candidate.fold, alignment: entry.alignment)
-            let evidence = CodedBitEvidence(value: { chips[$0] }, chips: codebook.payloadChips,
-                                            weights: codebook.payloadWeights, chipsPerCodedBit: TileLayout.chipsPerCodedBit,
+            let evidence = CodedBitEvidence(value: { chips[$0] }, chips: codebook.chips.payloadChips,
+                                            weights: codebook.chips.payloadWeights, chipsPerCodedBit: TileLayout.chipsPerCodedBit,
                                             softInput: .correlation)
             if best == nil || evidence.logFalsePositive < best!.evidence.logFalsePositive {
                 best = (evidence, entry.candidate.lattice, entry.alignment)

@@ -6,51 +6,27 @@ import Spectral
 /// detector has to try.
 public final class ImageMarkCodebook: Sendable {
     public let keyID: String
-    /// Chip index (row-major in the 32×32 tile) of each pilot chip.
-    let pilotChips: [Int]
-    /// Keyed N(0,1) detector weight of each pilot chip.
-    let pilotWeights: [Float]
-    /// `payloadChips[3i ..< 3i+3]` carry coded bit i.
-    let payloadChips: [Int]
-    /// Keyed N(0,1) detector weight of each payload chip.
-    let payloadWeights: [Float]
+    /// Pilot and payload chips (row-major in the 32×32 tile) and their keyed weights.
+    let chips: ChipAssignment
     /// For each of the 8 dihedral orientations, the conjugate spectrum of the pilot rendered at
     /// fold resolution and seen through that orientation (for FFT cross-correlation).
     let pilotSpectra: [[ComplexFloat]]
 
     public init(key: MarkKey) {
         keyID = key.id
-        var order = KeyedStream(key: key, purpose: "image/v1/chip-order")
-        let permutation = order.permutation(of: TileLayout.chipCount)
-        pilotChips = Array(permutation[0..<TileLayout.pilotChipCount])
-        payloadChips = Array(permutation[TileLayout.pilotChipCount...])
-        var pilotStream = KeyedStream(key: key, purpose: "image/v1/pilot-weights")
-        pilotWeights = (0..<pilotChips.count).map { _ in Float(pilotStream.nextGaussian()) }
-        var payloadStream = KeyedStream(key: key, purpose: "image/v1/payload-weights")
-        payloadWeights = (0..<payloadChips.count).map { _ in Float(payloadStream.nextGaussian()) }
-
-        var pilotAmplitudes = [Float](repeating: 0, count: TileLayout.chipCount)
-        for (chip, weight) in zip(pilotChips, pilotWeights) { pilotAmplitudes[chip] = Self.clip(weight) }
-        let rendered = TileRendering.foldResolution(pilotAmplitudes)
+        chips = ChipAssignment(key: key, mark: "image/v1", chipCount: TileLayout.chipCount,
+                               pilotCount: TileLayout.pilotChipCount,
+                               chipsPerCodedBit: TileLayout.chipsPerCodedBit, amplitudeClip: TileLayout.amplitudeClip)
+        let rendered = TileRendering.foldResolution(chips.amplitudes(coded: nil))
         let fft = RealFFT.shared(shape: [TileLayout.foldSize, TileLayout.foldSize])
         pilotSpectra = Dihedral.all.map { orientation in
             fft.forward(orientation.apply(to: rendered, size: TileLayout.foldSize)).map(\.conjugate)
         }
     }
 
-    static func clip(_ weight: Float) -> Float {
-        min(TileLayout.amplitudeClip, max(-TileLayout.amplitudeClip, weight))
-    }
-
     /// The 32×32 chip amplitudes (row-major) that carry `payload`, RMS-normalised to 1.
     func chipAmplitudes(for payload: Payload) -> [Float] {
-        let coded = ConvolutionalCode.encode(PayloadFrame.bits(of: payload))
-        var amplitudes = [Float](repeating: 0, count: TileLayout.chipCount)
-        for (chip, weight) in zip(pilotChips, pilotWeights) { amplitudes[chip] = Self.clip(weight) }
-        for (index, chip) in payloadChips.enumerated() {
-            let sign: Float = coded[index / TileLayout.chipsPerCodedBit] == 1 ? 1 : -1
-            amplitudes[chip] = sign * Self.clip(payloadWeights[index])
-        }
+        let amplitudes = chips.amplitudes(coded: ConvolutionalCode.encode(PayloadFrame.bits(of: payload)))
         let rms = (amplitudes.reduce(0) { $0 + $1 * $1 } / Float(amplitudes.count)).squareRoot()
         return amplitudes.map { $0 / rms }
     }
