@@ -68,10 +68,12 @@ public struct AudioMarker: Sendable {
             return AudioEmbedding(audio: audio, snr: .infinity, relativeChange: 0)
         }
         var change = min((hostPower * pow(10, -AudioEmbedOptions.referenceSNR / 10) / markPower).squareRoot(),
-                         AudioEmbedOptions.maximumRelativeChange) * options.strength
+                         AudioEmbedOptions.maximumRelativeChange)
+        // The check sets the default level; `strength` then scales it, as it does for longer files.
         if audio.duration <= Self.evidenceCheckMaximumDuration {
             change *= evidenceBoost(host: host, unit: unit, change: change)
         }
+        change *= options.strength
         var mark = InternalSignal.toFileRate(unit, rate: audio.sampleRate, count: audio.frameCount)
         let gain = Float(change)
         for i in mark.indices { mark[i] *= gain }

@@ -91,7 +91,8 @@ struct CodedBitEvidence {
         self.listSize = listSize
         payload = nil
         listRank = nil
-        let words = ConvolutionalCode.listDecode(soft, informationBits: PayloadFrame.bitCount, listSize: listSize)
+        let words = listSize == 1 ? [ConvolutionalCode.decode(soft, informationBits: PayloadFrame.bitCount)]
+            : ConvolutionalCode.listDecode(soft, informationBits: PayloadFrame.bitCount, listSize: listSize)
         for (rank, bits) in words.enumerated() {
             if let found = PayloadFrame.payload(from: bits) { payload = found; listRank = rank; break }
         }
