@@ -19,6 +19,23 @@ public enum ConvolutionalCode {
         (informationBits + tailLength) * rate
     }
 
+    /// Branch outputs as ±1 for each (new state s, dropped bit), `rate` per branch, shared by both
+    /// decoders: new state s = (input << 5) | (old >> 1), old = ((s << 1) & 63) | dropped.
+    static let branchSigns: [Float] = {
+        var signs = [Float](repeating: 0, count: stateCount * 2 * rate)
+        for s in 0..<stateCount {
+            for dropped in 0..<2 {
+                let old = UInt32((s << 1) & (stateCount - 1) | dropped)
+                let (a, b, c) = outputs(register: UInt32(s >> 5) << 6 | old)
+                let base = (s * 2 + dropped) * rate
+                signs[base] = a == 1 ? 1 : -1
+                signs[base + 1] = b == 1 ? 1 : -1
+                signs[base + 2] = c == 1 ? 1 : -1
+            }
+        }
+        return signs
+    }()
+
     /// The three output bits for a shift register holding `register` (newest bit in bit 6).
     @inline(__always)
     static func outputs(register: UInt32) -> (UInt8, UInt8, UInt8) {
@@ -54,20 +71,7 @@ public enum ConvolutionalCode {
         metric[0] = 0
         // decisions[step * states + s] = the bit shifted out (oldest) on the best path into s.
         var decisions = [UInt8](repeating: 0, count: steps * states)
-        // Branch outputs as ±1 for each (new state, dropped bit), precomputed once.
-        var branchSigns = [Float](repeating: 0, count: states * 2 * rate)
-        for s in 0..<states {
-            for dropped in 0..<2 {
-                // new state s = (input << 5) | (old >> 1); old = ((s << 1) & 63) | dropped
-                let old = UInt32((s << 1) & (states - 1) | dropped)
-                let input = UInt32(s >> 5)
-                let (a, b, c) = outputs(register: input << 6 | old)
-                let base = (s * 2 + dropped) * rate
-                branchSigns[base] = a == 1 ? 1 : -1
-                branchSigns[base + 1] = b == 1 ? 1 : -1
-                branchSigns[base + 2] = c == 1 ? 1 : -1
-            }
-        }
+        let branchSigns = Self.branchSigns
         for step in 0..<steps {
             let s0 = soft[step * rate], s1 = soft[step * rate + 1], s2 = soft[step * rate + 2]
             let tail = step >= informationBits
@@ -121,6 +125,7 @@ public enum ConvolutionalCode {
         // For each (step, state, rank): the dropped bit and the predecessor's rank.
         var dropped = [UInt8](repeating: 0, count: steps * states * L)
         var fromRank = [UInt8](repeating: 0, count: steps * states * L)
+        let branchSigns = Self.branchSigns
         var candidates = [(metric: Float, dropped: UInt8, rank: UInt8)]()
         candidates.reserveCapacity(2 * L)
         for step in 0..<steps {
@@ -131,11 +136,10 @@ public enum ConvolutionalCode {
                 for r in 0..<L { next[s * L + r] = -.infinity }
                 if tail && s >> 5 == 1 { continue }  // the tail only feeds zeros
                 candidates.removeAll(keepingCapacity: true)
-                let input = UInt32(s >> 5)
                 for bit in 0..<2 {
                     let old = (s << 1) & (states - 1) | bit
-                    let (a, b, c) = outputs(register: input << 6 | UInt32(old))
-                    let branch = (a == 1 ? s0 : -s0) + (b == 1 ? s1 : -s1) + (c == 1 ? s2 : -s2)
+                    let signs = (s * 2 + bit) * rate
+                    let branch = branchSigns[signs] * s0 + branchSigns[signs + 1] * s1 + branchSigns[signs + 2] * s2
                     for r in 0..<L where metric[old * L + r] > -.infinity {
                         candidates.append((metric[old * L + r] + branch, UInt8(bit), UInt8(r)))
                     }
