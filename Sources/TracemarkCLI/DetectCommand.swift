@@ -82,6 +82,8 @@ struct DetectReport: Encodable {
     /// Audio: where blocks of the mark start in the clip (seconds) and the replay speed found.
     var offsets: [Double]?
     var speed: Double?
+    /// Strength of the evidence as the χ² value (with `degreesOfFreedom`) whose tail is the
+    /// detector statistic's: about the degrees of freedom without a mark, far above with one.
     var chiSquare: Double
     var degreesOfFreedom: Int
     var timeMs: Double

@@ -163,6 +163,7 @@ if !t.missedItems.isEmpty {
         let full = detector.detect(try ImageCodec.decode(bytes, options: ImageDecodeOptions(luminanceOnly: true)))
         if full.detected { foundFull += 1 }
         fullFPR.append(full.falsePositiveProbability)
+        print("  missed: \(item)  (full-size decode FPR \(full.falsePositiveProbability))")
     }
     fullFPR.sort()
     print("""

@@ -87,7 +87,7 @@ public struct AudioDetector: Sendable {
                 let cell = chip / bands, band = chip % bands
                 return values[((cell - offset + cells) & (cells - 1)) * bands + band]
             }, chips: codebook.chips.payloadChips, weights: codebook.chips.payloadWeights,
-            chipsPerCodedBit: AudioLayout.chipsPerCodedBit, softInput: .normalised, listSize: listSize)
+            chipsPerCodedBit: AudioLayout.chipsPerCodedBit, listSize: listSize)
         }
     }
 

@@ -51,8 +51,7 @@ public struct ImageDetector: Sendable {
         for entry in ranked.prefix(Self.testedAlignments) {
             let chips = TileFold.chips(of: entry.candidate.fold, alignment: entry.alignment)
             let evidence = CodedBitEvidence(value: { chips[$0] }, chips: codebook.chips.payloadChips,
-                                            weights: codebook.chips.payloadWeights, chipsPerCodedBit: TileLayout.chipsPerCodedBit,
-                                            softInput: .correlation)
+                                            weights: codebook.chips.payloadWeights, chipsPerCodedBit: TileLayout.chipsPerCodedBit)
             if best == nil || evidence.logFalsePositive < best!.evidence.logFalsePositive {
                 best = (evidence, entry.candidate.lattice, entry.alignment)
             }
