@@ -1,4 +1,5 @@
 import ArgumentParser
+import Tracemark
 
 /// The command-line tool. Each subcommand lives in its own file as `extension TracemarkCommand`.
 @main
@@ -13,4 +14,12 @@ struct TracemarkCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [Info.self, Keygen.self, Embed.self, Detect.self, Diff.self, Attack.self, Scan.self, Robustness.self]
     )
+
+    /// Sets the process's allocator policy (``AllocatorTuning``) before any work: a scan or a
+    /// multi-file detect decodes one file after another, and glibc's default would hand every
+    /// large buffer back to the kernel and fault it in again for the next file.
+    static func main() {
+        AllocatorTuning.keepFreedMemory()
+        main(nil)
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Media
 import Spectral
 import Testing
+import TestSupport
 @testable import Marking
 
 /// The audio mark's fixed geometry, its keyed codebook and its band plan.
@@ -111,5 +112,47 @@ struct AudioLayoutTests {
         #expect(channels[0][10_000] == before[0][10_000] && channels[1][40_000] == before[1][40_000])
         let gainAtPeak = channels[1][20_000] / before[1][20_000]
         #expect(abs(gainAtPeak - AudioLimiter.ceiling / 1.3) < 1e-4)
+    }
+
+    /// A loud master with thousands of samples over full scale: the limiter equals its definition
+    /// (running minimum of the needed gain over ±1 ms, then running mean over ±1 ms), computed
+    /// directly, sample by sample.
+    @Test func limiterMatchesItsDefinitionOnDensePeaks() {
+        let rate = 8_000, count = 6_000, h = rate / 1000
+        var random = SplitMix64(seed: 3)
+        var channels: [[Float]] = (0..<2).map { _ in
+            (0..<count).map { i in Float((i > 1_000 && i < 5_000 ? 1.1 : 0.6) * (2 * random.uniform() - 1)) }
+        }
+        let before = channels
+        var needed = [Float](repeating: 1, count: count)
+        for channel in before {
+            for i in 0..<count where abs(channel[i]) > AudioLimiter.ceiling {
+                needed[i] = min(needed[i], AudioLimiter.ceiling / abs(channel[i]))
+            }
+        }
+        let minimum = (0..<count).map { i in needed[max(0, i - h)...min(count - 1, i + h)].min()! }
+        let expectedGain: [Double] = (0..<count).map { i in
+            let window = minimum[max(0, i - h)...min(count - 1, i + h)]
+            return 1 - window.reduce(0.0) { $0 + Double(1 - $1) } / Double(window.count)
+        }
+        let touched = AudioLimiter.limit(&channels, sampleRate: rate)
+        #expect(touched == expectedGain.filter { $0 < 1 }.count)
+        var worst = 0.0
+        for c in 0..<2 {
+            for i in 0..<count {
+                let expected = min(Double(AudioLimiter.ceiling), max(-Double(AudioLimiter.ceiling), Double(before[c][i]) * expectedGain[i]))
+                worst = max(worst, abs(Double(channels[c][i]) - expected))
+            }
+        }
+        #expect(worst < 1e-6, "largest difference \(worst)")
+        #expect(channels[0][..<900] == before[0][..<900], "far from every peak nothing changes")
+    }
+
+    @Test(arguments: [1, 2, 5, 44])
+    func runningMinimumMatchesDirect(halfWidth: Int) {
+        var random = SplitMix64(seed: UInt64(halfWidth))
+        let values = (0..<301).map { _ in Float(random.uniform()) }
+        let direct = (0..<values.count).map { j in values[max(0, j - halfWidth)...min(values.count - 1, j + halfWidth)].min()! }
+        #expect(AudioLimiter.runningMinimum(values, halfWidth: halfWidth) == direct)
     }
 }

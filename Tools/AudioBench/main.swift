@@ -14,6 +14,8 @@ import Marking
 import Media
 import Synchronization
 
+AllocatorTuning.keepFreedMemory()  // the CLI's allocator policy, so embed and detect are timed as the tool runs them
+
 /// Command-line words: options are taken out as they are read; what remains are the files.
 struct Arguments {
     var words: [String]

@@ -9,6 +9,8 @@ import Foundation
 import Synchronization
 import Tracemark
 
+AllocatorTuning.keepFreedMemory()  // the CLI's allocator policy, so the scan runs as the tool runs it
+
 struct Arguments {
     var count = 10_000
     var jobs = 2
