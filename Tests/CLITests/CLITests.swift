@@ -71,6 +71,17 @@ struct CLITests {
             #expect(result.stderr.contains(mention), "stderr should name \(mention): \(result.stderr)")
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out.png").path))
         }
+        // Digital silence: nothing to mark, so no output rather than an unmarked copy.
+        var wav = Data("RIFF".utf8) + le32(36 + 88_200) + Data("WAVEfmt ".utf8) + le32(16)
+        wav += le16(1) + le16(1) + le32(44_100) + le32(88_200) + le16(2) + le16(16)
+        wav += Data("data".utf8) + le32(88_200) + Data(count: 88_200)
+        try wav.write(to: dir.appendingPathComponent("silence.wav"))
+        let silent = try CLI.run(["embed", "silence.wav", "out.wav", "--key", "k.key", "--payload", "0011223344556677"], in: dir)
+        #expect(silent.status == 2)
+        #expect(silent.stderr.split(separator: "\n").count == 1 && silent.stderr.contains("silence.wav: cannot hold a readable mark"),
+                "\(silent.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out.wav").path))
+
         let copy = dir.appendingPathComponent("same.jpg")
         try FileManager.default.copyItem(atPath: input, toPath: copy.path)
         let before = try Data(contentsOf: copy)
@@ -79,3 +90,6 @@ struct CLITests {
         #expect(try Data(contentsOf: copy) == before, "the original is never touched")
     }
 }
+
+private func le32(_ value: UInt32) -> Data { withUnsafeBytes(of: value.littleEndian) { Data($0) } }
+private func le16(_ value: UInt16) -> Data { withUnsafeBytes(of: value.littleEndian) { Data($0) } }

@@ -92,4 +92,12 @@ struct AudioMarkTests {
         let ok = AudioBuffer(sampleRate: 44_100, channels: [[Float](repeating: 0.1, count: 88_200)])
         #expect(throws: MarkError.self) { try Self.marker.embed(ok, payload: Self.payload, options: AudioEmbedOptions(strength: 0)) }
     }
+
+    /// Digital silence has nothing the mark could follow: refused, not returned unchanged as if marked.
+    @Test func silenceIsRefused() {
+        let silence = AudioBuffer(sampleRate: 44_100, channels: [[Float](repeating: 0, count: 132_300)])
+        #expect(throws: MarkError.unreadable("3.00 s of audio with nothing the mark could follow (digital silence, or no energy between 150 Hz and 7 kHz)")) {
+            try Self.marker.embed(silence, payload: Self.payload)
+        }
+    }
 }

@@ -76,4 +76,16 @@ struct ImageMarkTests {
         let tiny = PlanarImage(width: 40, height: 300, colorModel: .gray, planes: [[Float](repeating: 0.5, count: 12_000)])
         #expect(throws: MarkError.self) { try Self.marker.embed(tiny, payload: Self.payload) }
     }
+
+    /// Small images are read back after marking: one that cannot give its payload back is
+    /// refused (no unreadable file is ever produced), one that can carries the detection.
+    @Test func smallImagesAreReadBackOrRefused() throws {
+        let camera = try Self.load("skimage_camera_gray.png")  // 512 × 512
+        let embedding = try Self.marker.embed(camera, payload: Self.payload)
+        #expect(embedding.readBack?.payload == Self.payload)
+        // 64 × 64: marking is allowed (two tiles fit) but too few chips survive the fold.
+        let thumbnail = try AttackChain(parsing: "resize:0.125").apply(to: camera, seed: 1)
+        let error = #expect(throws: MarkError.self) { try Self.marker.embed(thumbnail, payload: Self.payload) }
+        #expect(error.map { "\($0)" }?.hasPrefix("cannot hold a readable mark: 64×64 pixels") == true, "\(String(describing: error))")
+    }
 }

@@ -24,8 +24,7 @@ public struct AudioEmbedOptions: Sendable {
 public struct AudioEmbedding: Sendable {
     /// The marked audio: same rate, channels, length and metadata as the input.
     public var audio: AudioBuffer
-    /// SNR of the marked audio against the original over all channels, dB (infinite when nothing
-    /// was changed, e.g. digital silence).
+    /// SNR of the marked audio against the original over all channels, dB.
     public var snr: Double
     /// The relative magnitude change of a chip of amplitude 1 in a fully weighted band.
     public var relativeChange: Double
@@ -49,6 +48,7 @@ public struct AudioMarker: Sendable {
 
     /// Marks `audio` with `payload`.
     /// - Throws: ``MarkError/mediaTooSmall(_:)`` for audio shorter than ``minimumDuration``,
+    ///   ``MarkError/unreadable(_:)`` for audio with nothing the mark could follow (silence),
     ///   ``MarkError/invalidParameter(_:)`` for a strength that is not a positive number.
     /// - Complexity: O(frames × channels): a resampling each way and two FFTs of 512 per 16 ms.
     public func embed(_ audio: AudioBuffer, payload: Payload, options: AudioEmbedOptions = .init()) throws(MarkError) -> AudioEmbedding {
@@ -65,7 +65,8 @@ public struct AudioMarker: Sendable {
         for channel in audio.channels { hostPower += Self.meanSquare(channel) }
         hostPower /= Double(audio.channelCount)
         guard markPower > 0, hostPower > 0 else {
-            return AudioEmbedding(audio: audio, snr: .infinity, relativeChange: 0)
+            throw .unreadable(String(format: "%.2f s of audio with nothing the mark could follow "
+                + "(digital silence, or no energy between 150 Hz and 7 kHz)", audio.duration))
         }
         var change = min((hostPower * pow(10, -AudioEmbedOptions.referenceSNR / 10) / markPower).squareRoot(),
                          AudioEmbedOptions.maximumRelativeChange)
