@@ -74,6 +74,12 @@ extension TracemarkCommand {
                     report.ssim = (embedding.ssim * 10000).rounded() / 10000
                     report.chipSize = (embedding.chipSize * 100).rounded() / 100
                 case let .audio(audio):
+                    // One 8-bit step (1/128 of full scale) is larger than the whole mark at ~30 dB
+                    // under the music: written back as 8-bit PCM, rounding would erase it.
+                    if audio.metadata.sampleFormat == .pcm8, format == .wav || format == .flac {
+                        throw FileFailure(path: input, cause: MarkError.unreadable(
+                            "8-bit PCM cannot hold the mark (one 8-bit step is larger than the mark); make a 16-bit copy first"))
+                    }
                     let embedding: AudioEmbedding
                     do {
                         embedding = try AudioMarker(key: key).embed(audio, payload: payload, options: AudioEmbedOptions(strength: strength))

@@ -82,6 +82,17 @@ struct CLITests {
                 "\(silent.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out.wav").path))
 
+        // 8-bit PCM: one step is larger than the mark, so writing it back would erase it.
+        var generator = SplitMix64(seed: 8)
+        let noise = Data((0..<88_200).map { _ in UInt8(88 + generator.next() % 80) })
+        var wav8 = Data("RIFF".utf8) + le32(36 + 88_200) + Data("WAVEfmt ".utf8) + le32(16)
+        wav8 += le16(1) + le16(1) + le32(44_100) + le32(44_100) + le16(1) + le16(8)
+        wav8 += Data("data".utf8) + le32(88_200) + noise
+        try wav8.write(to: dir.appendingPathComponent("eight.wav"))
+        let eight = try CLI.run(["embed", "eight.wav", "out.wav", "--key", "k.key", "--payload", "0011223344556677"], in: dir)
+        #expect(eight.status == 2 && eight.stderr.contains("eight.wav: cannot hold a readable mark: 8-bit PCM"), "\(eight.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out.wav").path))
+
         let copy = dir.appendingPathComponent("same.jpg")
         try FileManager.default.copyItem(atPath: input, toPath: copy.path)
         let before = try Data(contentsOf: copy)
