@@ -59,10 +59,16 @@ struct CorpusBuilder {
         var manifest = ""
         for index in (group * Self.shardSize)..<min(count, (group + 1) * Self.shardSize) {
             var random = SplitMix64(seed: UInt64(index))
-            let expectation = Self.expectation(for: index)
+            var expectation = Self.expectation(for: index)
             var image = Self.crop(images[index % images.count], random: &random)
             if case .marked = expectation {
-                image = try marker.embed(image, payload: Self.payload(for: index)).image
+                // The embedder refuses a crop whose own payload does not come back (the only
+                // error a 512² crop can meet): it stays unmarked and is expected as clean.
+                if let embedding = try? marker.embed(image, payload: Self.payload(for: index)) {
+                    image = embedding.image
+                } else {
+                    expectation = .clean
+                }
             }
             let quality = 85 + Int(random.next() % 11)
             var bytes = try ImageCodec.encode(image, as: .jpeg, options: ImageEncodeOptions(quality: quality))

@@ -47,6 +47,12 @@ public struct ImageMarker: Sendable {
     /// readable at 112). At this size a detection costs a few milliseconds; above it the
     /// untouched mark's evidence is far beyond the threshold on every image measured.
     public static let readBackMaximumShortSide = 512
+    /// The false-positive probability an untouched small image's mark should reach; below it the
+    /// mark is raised once by ``readBackBoostDecibels``.
+    public static let readBackMargin = 1e-12
+    /// At most this much stronger (dB) for a weak small image: a busy image at the 39-dB cap goes
+    /// to 38 dB, the issue's floor for any image.
+    public static let readBackBoostDecibels = 1.0
 
     /// Marks `image` with `payload`. Alpha, ICC profile and EXIF are carried over untouched.
     /// - Throws: ``MarkError/mediaTooSmall(_:)`` below ``minimumShortSide``,
@@ -78,7 +84,21 @@ public struct ImageMarker: Sendable {
         Luminance.add(delta, to: &marked)
         var readBack: ImageDetection?
         if shortSide <= Self.readBackMaximumShortSide {
-            let detection = ImageDetector(codebook: codebook).detect(marked)
+            let detector = ImageDetector(codebook: codebook)
+            var detection = detector.detect(marked)
+            if detection.payload != payload || detection.falsePositiveProbability > Self.readBackMargin {
+                // A weak untouched mark (a small or heavily textured image held at the PSNR cap):
+                // one retry, raised by at most ``readBackBoostDecibels``.
+                var boosted = image
+                let boost = Float(pow(10, Self.readBackBoostDecibels / 20))
+                Luminance.add(Plane(width: delta.width, height: delta.height, values: delta.values.map { $0 * boost }), to: &boosted)
+                let second = detector.detect(boosted)
+                if second.payload == payload, detection.payload != payload
+                    || second.falsePositiveProbability < detection.falsePositiveProbability {
+                    marked = boosted
+                    detection = second
+                }
+            }
             guard detection.payload == payload else {
                 throw .unreadable("\(image.width)×\(image.height) pixels: the payload does not come back from the marked "
                     + "image itself (false-positive probability \(String(format: "%.1e", detection.falsePositiveProbability))); "
