@@ -59,15 +59,17 @@ extension TracemarkCommand {
                 }
                 var report = EmbedReport(kind: media.kind.rawValue, file: input, output: output, payload: payload.hex, keyID: key.id)
                 let encoded: [UInt8]
-                switch media {
-                case let .image(image):
-                    let embedding: ImageEmbedding
+                // Consumed, so that an image is marked in place: the decoded original is not needed
+                // afterwards, and a second copy of a large photo's float planes is half a gigabyte.
+                switch consume media {
+                case var .image(image):
+                    let embedding: ImageMarkReport
                     do {
-                        embedding = try ImageMarker(key: key).embed(image, payload: payload, options: ImageEmbedOptions(strength: strength))
+                        embedding = try ImageMarker(key: key).embed(into: &image, payload: payload, options: ImageEmbedOptions(strength: strength))
                     } catch {
                         throw FileFailure(path: input, cause: error)
                     }
-                    do { encoded = try ImageCodec.encode(embedding.image, as: format, options: ImageEncodeOptions(quality: quality)) } catch {
+                    do { encoded = try ImageCodec.encode(image, as: format, options: ImageEncodeOptions(quality: quality)) } catch {
                         throw FileFailure(path: output, cause: error)
                     }
                     report.psnr = (embedding.psnr * 100).rounded() / 100

@@ -101,4 +101,24 @@ struct ImageMarkTests {
         #expect(abs(weak.psnr - (unraised - ImageMarker.readBackBoostDecibels)) < 0.15,
                 "PSNR \(weak.psnr), unraised \(unraised)")
     }
+
+    /// Marking in place gives the very pixels and figures of marking a copy, and leaves the image
+    /// untouched when it refuses.
+    @Test func inPlaceEmbeddingMatchesCopyAndRestoresOnRefusal() throws {
+        let coffee = try Self.load("skimage_coffee.png")
+        let copy = try Self.marker.embed(coffee, payload: Self.payload)
+        var inPlace = coffee
+        let report = try Self.marker.embed(into: &inPlace, payload: Self.payload)
+        #expect(inPlace.planes == copy.image.planes)
+        #expect(report.psnr == copy.psnr && report.ssim == copy.ssim)
+        #expect(abs(report.psnr - ImageQuality.psnr(coffee, inPlace)) < 1e-6, "PSNR from the changes made equals PSNR from the images")
+        #expect(abs(report.ssim - ImageQuality.ssim(coffee, inPlace)) < 1e-12)
+
+        // 102 × 68: marked, read back, refused — and restored.
+        var thumbnail = try AttackChain(parsing: "resize:0.17").apply(to: coffee, seed: 1)
+        let before = thumbnail
+        let error = #expect(throws: MarkError.self) { try Self.marker.embed(into: &thumbnail, payload: Self.payload) }
+        #expect(error.map { "\($0)" }?.hasPrefix("cannot hold a readable mark") == true, "\(String(describing: error))")
+        #expect(thumbnail.planes == before.planes)
+    }
 }

@@ -30,6 +30,15 @@ public struct ImageEmbedding: Sendable {
     public var readBack: ImageDetection?
 }
 
+/// What marking an image in place cost (``ImageMarker/embed(into:payload:options:)``): the
+/// figures of ``ImageEmbedding`` without the image.
+public struct ImageMarkReport: Sendable {
+    public var psnr: Double
+    public var ssim: Double
+    public var chipSize: Double
+    public var readBack: ImageDetection?
+}
+
 /// Embeds the image mark under one key. Build it once per key and reuse it: the keyed codebook is
 /// the only per-key work.
 public struct ImageMarker: Sendable {
@@ -60,6 +69,16 @@ public struct ImageMarker: Sendable {
     ///   ``readBackMaximumShortSide``), ``MarkError/invalidParameter(_:)`` for a bad strength.
     /// - Complexity: O(pixels); a few passes over the luma.
     public func embed(_ image: PlanarImage, payload: Payload, options: ImageEmbedOptions = .init()) throws(MarkError) -> ImageEmbedding {
+        var marked = image
+        let report = try embed(into: &marked, payload: payload, options: options)
+        return ImageEmbedding(image: marked, psnr: report.psnr, ssim: report.ssim, chipSize: report.chipSize,
+                              readBack: report.readBack)
+    }
+
+    /// Marks `image` in place: the same mark as ``embed(_:payload:options:)`` without a second copy
+    /// of the pixels, for very large images (a 45-MP photo is 547 MB of float planes). On error
+    /// `image` is left as it was.
+    public func embed(into image: inout PlanarImage, payload: Payload, options: ImageEmbedOptions = .init()) throws(MarkError) -> ImageMarkReport {
         let shortSide = min(image.width, image.height)
         guard shortSide >= Self.minimumShortSide else {
             throw .mediaTooSmall("\(image.width)×\(image.height) pixels; the short side must be at least \(Self.minimumShortSide)")
@@ -80,34 +99,42 @@ public struct ImageMarker: Sendable {
             for i in 0..<d.count { d[i] *= gain }
         }
 
-        var marked = image
-        Luminance.add(delta, to: &marked)
+        var squaredChange: Double
         var readBack: ImageDetection?
         if shortSide <= Self.readBackMaximumShortSide {
+            // Small: keeping the original for a raised second try (or to restore it) costs little.
+            let original = image
+            squaredChange = Luminance.add(delta, to: &image)
             let detector = ImageDetector(codebook: codebook)
-            var detection = detector.detect(marked)
+            var detection = detector.detect(image)
             if detection.payload != payload || detection.falsePositiveProbability > Self.readBackMargin {
                 // A weak untouched mark (a small or heavily textured image held at the PSNR cap):
                 // one retry, raised by at most ``readBackBoostDecibels``.
-                var boosted = image
+                var boosted = original
                 let boost = Float(pow(10, Self.readBackBoostDecibels / 20))
-                Luminance.add(Plane(width: delta.width, height: delta.height, values: delta.values.map { $0 * boost }), to: &boosted)
+                let boostedChange = Luminance.add(Plane(width: delta.width, height: delta.height,
+                                                        values: delta.values.map { $0 * boost }), to: &boosted)
                 let second = detector.detect(boosted)
                 if second.payload == payload, detection.payload != payload
                     || second.falsePositiveProbability < detection.falsePositiveProbability {
-                    marked = boosted
+                    image = boosted
+                    squaredChange = boostedChange
                     detection = second
                 }
             }
             guard detection.payload == payload else {
+                image = original
                 throw .unreadable("\(image.width)×\(image.height) pixels: the payload does not come back from the marked "
                     + "image itself (false-positive probability \(String(format: "%.1e", detection.falsePositiveProbability))); "
                     + "images need about 160 px on the short side")
             }
             readBack = detection
+        } else {
+            squaredChange = Luminance.add(delta, to: &image)
         }
-        return ImageEmbedding(image: marked, psnr: ImageQuality.psnr(image, marked),
-                              ssim: ImageQuality.ssim(luma, Luminance.plane(of: marked)), chipSize: chipSize, readBack: readBack)
+        let mse = squaredChange / Double(image.colorModel.colorChannelCount * image.pixelCount)
+        return ImageMarkReport(psnr: mse == 0 ? .infinity : -10 * log10(mse),
+                               ssim: ImageQuality.ssim(luma, Luminance.plane(of: image)), chipSize: chipSize, readBack: readBack)
     }
 }
 

@@ -29,14 +29,25 @@ enum Luminance {
 
     /// Adds `delta` to every colour plane (which adds exactly `delta` to luma and leaves Cb, Cr
     /// unchanged), clipping to `0...1`. Alpha is untouched.
-    static func add(_ delta: Plane, to image: inout PlanarImage) {
+    /// - Returns: the sum of squared changes over the colour planes (after clipping), for PSNR.
+    @discardableResult
+    static func add(_ delta: Plane, to image: inout PlanarImage) -> Double {
         precondition(delta.width == image.width && delta.height == image.height)
+        var squared = 0.0
         for c in 0..<image.colorModel.colorChannelCount {
             image.planes[c].withUnsafeMutableBufferPointer { plane in
                 delta.values.withUnsafeBufferPointer { d in
-                    for i in 0..<plane.count { plane[i] = min(1, max(0, plane[i] + d[i])) }
+                    var planeSum: Float = 0
+                    for i in 0..<plane.count {
+                        let old = plane[i]
+                        plane[i] = min(1, max(0, old + d[i]))
+                        let change = plane[i] - old
+                        planeSum += change * change
+                    }
+                    squared += Double(planeSum)
                 }
             }
         }
+        return squared
     }
 }
