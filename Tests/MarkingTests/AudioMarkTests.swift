@@ -93,6 +93,21 @@ struct AudioMarkTests {
         #expect(throws: MarkError.self) { try Self.marker.embed(ok, payload: Self.payload, options: AudioEmbedOptions(strength: 0)) }
     }
 
+    /// A clip too short to give its payload back even untouched (1.5 s of a synthetic track) is
+    /// refused; 8 s of the same track is marked and read back.
+    @Test func tooShortToReadBackIsRefused() throws {
+        let track = try Self.load("electronic_etr_calmrace_48k.wav", from: 5)
+        func clip(_ seconds: Double) -> AudioBuffer {
+            var clip = track
+            clip.channels = track.channels.map { Array($0[0..<Int(seconds * Double(track.sampleRate))]) }
+            return clip
+        }
+        let error = #expect(throws: MarkError.self) { try Self.marker.embed(clip(1.5), payload: Self.payload) }
+        #expect(error.map { "\($0)" }?.contains("does not come back from the marked clip") == true, "\(String(describing: error))")
+        let longer = try Self.marker.embed(clip(8), payload: Self.payload)
+        #expect(Self.detector.detect(longer.audio).payload == Self.payload)
+    }
+
     /// Digital silence has nothing the mark could follow: refused, not returned unchanged as if marked.
     @Test func silenceIsRefused() {
         let silence = AudioBuffer(sampleRate: 44_100, channels: [[Float](repeating: 0, count: 132_300)])

@@ -72,9 +72,22 @@ public struct AudioMarker: Sendable {
                          AudioEmbedOptions.maximumRelativeChange)
         // The check sets the default level; `strength` then scales it, as it does for longer files.
         if audio.duration <= Self.evidenceCheckMaximumDuration {
-            change *= evidenceBoost(host: host, unit: unit, change: change)
+            let (boost, evidence) = evidenceBoost(host: host, unit: unit, change: change)
+            change *= boost * options.strength
+            // Read back at the level written (the check's own evidence when that is unchanged): a
+            // clip too short or too sparse to give its payload back even untouched is refused
+            // rather than written as if it were marked.
+            let written = boost == 1 && options.strength == 1
+                ? evidence : knownAlignmentEvidence(host: host, unit: unit, change: change)
+            let falsePositive = Double(AudioDetector.testedAlignments) * exp(written.logFalsePositive)
+            guard written.payload == payload, falsePositive <= AudioDetectOptions.defaultThreshold else {
+                throw .unreadable(String(format: "%.2f s of audio: the payload does not come back from the marked clip "
+                    + "itself (false-positive probability %.1e at its own alignment); clips need a few seconds "
+                    + "with sound in them", audio.duration, min(1, falsePositive)))
+            }
+        } else {
+            change *= options.strength
         }
-        change *= options.strength
         var mark = InternalSignal.toFileRate(unit, rate: audio.sampleRate, count: audio.frameCount)
         let gain = Float(change)
         for i in mark.indices { mark[i] *= gain }
@@ -102,24 +115,30 @@ public struct AudioMarker: Sendable {
     static let maximumBoostDecibels = 3.5
 
     /// The factor (1 … 10^(3.5/20)) by which to raise the mark of a short clip whose untouched
-    /// evidence would fall short of ``targetChiSquare``.
+    /// evidence would fall short of ``targetChiSquare``, and that evidence.
     ///
     /// The detector's statistic at the known alignment (offset 0, speed 1) is computed on the
     /// marked signal at the internal rate, host + change·unit, which costs one short-time
     /// spectrum — a few ms for a 10-s clip, no synchronisation search. Its excess over the degrees
     /// of freedom grows with the square of the mark's amplitude, which gives the factor directly.
-    func evidenceBoost(host: [Float], unit: [Float], change: Double) -> Double {
+    func evidenceBoost(host: [Float], unit: [Float], change: Double) -> (factor: Double, evidence: CodedBitEvidence) {
+        let evidence = knownAlignmentEvidence(host: host, unit: unit, change: change)
+        let dof = Double(evidence.degreesOfFreedom)
+        let chiSquare = evidence.chiSquare
+        let excess = chiSquare - dof
+        // No excess at all (silence, or nothing the mark could live in): a boost would not help.
+        guard chiSquare < Self.targetChiSquare, excess > 0.05 * dof else { return (1, evidence) }
+        let needed = ((Self.targetChiSquare - dof) / excess).squareRoot()
+        return (min(needed, pow(10, Self.maximumBoostDecibels / 20)), evidence)
+    }
+
+    /// The detector's evidence on host + change·unit at the mark's own alignment (offset 0, speed 1).
+    func knownAlignmentEvidence(host: [Float], unit: [Float], change: Double) -> CodedBitEvidence {
         let gain = Float(change)
         var marked = host
         for i in marked.indices { marked[i] += gain * unit[i] }
         let fold = ClipSpectrum(marked).fold(speed: 1, phase: 0)
-        let evidence = AudioDetector.evidence(fold: fold, offset: 0, codebook: codebook)
-        let dof = Double(evidence.degreesOfFreedom)
-        let excess = evidence.chiSquare - dof
-        // No excess at all (silence, or nothing the mark could live in): a boost would not help.
-        guard evidence.chiSquare < Self.targetChiSquare, excess > 0.05 * dof else { return 1 }
-        let needed = ((Self.targetChiSquare - dof) / excess).squareRoot()
-        return min(needed, pow(10, Self.maximumBoostDecibels / 20))
+        return AudioDetector.evidence(fold: fold, offset: 0, codebook: codebook)
     }
 
     static func meanSquare(_ x: [Float]) -> Double {
