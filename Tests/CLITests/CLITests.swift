@@ -72,10 +72,7 @@ struct CLITests {
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out.png").path))
         }
         // Digital silence: nothing to mark, so no output rather than an unmarked copy.
-        var wav = Data("RIFF".utf8) + le32(36 + 88_200) + Data("WAVEfmt ".utf8) + le32(16)
-        wav += le16(1) + le16(1) + le32(44_100) + le32(88_200) + le16(2) + le16(16)
-        wav += Data("data".utf8) + le32(88_200) + Data(count: 88_200)
-        try wav.write(to: dir.appendingPathComponent("silence.wav"))
+        try Data(PCMWave.silence(channels: 1, sampleRate: 44_100, frames: 44_100)).write(to: dir.appendingPathComponent("silence.wav"))
         let silent = try CLI.run(["embed", "silence.wav", "out.wav", "--key", "k.key", "--payload", "0011223344556677"], in: dir)
         #expect(silent.status == 2)
         #expect(silent.stderr.split(separator: "\n").count == 1 && silent.stderr.contains("silence.wav: cannot hold a readable mark"),
@@ -84,11 +81,9 @@ struct CLITests {
 
         // 8-bit PCM: one step is larger than the mark, so writing it back would erase it.
         var generator = SplitMix64(seed: 8)
-        let noise = Data((0..<88_200).map { _ in UInt8(88 + generator.next() % 80) })
-        var wav8 = Data("RIFF".utf8) + le32(36 + 88_200) + Data("WAVEfmt ".utf8) + le32(16)
-        wav8 += le16(1) + le16(1) + le32(44_100) + le32(44_100) + le16(1) + le16(8)
-        wav8 += Data("data".utf8) + le32(88_200) + noise
-        try wav8.write(to: dir.appendingPathComponent("eight.wav"))
+        let noise = (0..<88_200).map { _ in UInt8(88 + generator.next() % 80) }
+        try Data(PCMWave.bytes(channels: 1, sampleRate: 44_100, bitsPerSample: 8, data: noise))
+            .write(to: dir.appendingPathComponent("eight.wav"))
         let eight = try CLI.run(["embed", "eight.wav", "out.wav", "--key", "k.key", "--payload", "0011223344556677"], in: dir)
         #expect(eight.status == 2 && eight.stderr.contains("eight.wav: cannot hold a readable mark: 8-bit PCM"), "\(eight.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out.wav").path))
@@ -101,6 +96,3 @@ struct CLITests {
         #expect(try Data(contentsOf: copy) == before, "the original is never touched")
     }
 }
-
-private func le32(_ value: UInt32) -> Data { withUnsafeBytes(of: value.littleEndian) { Data($0) } }
-private func le16(_ value: UInt16) -> Data { withUnsafeBytes(of: value.littleEndian) { Data($0) } }

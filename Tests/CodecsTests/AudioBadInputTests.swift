@@ -146,17 +146,8 @@ struct AudioBadInputTests {
 
     @Test("a WAV with 9 channels is unsupported")
     func nineChannels() throws {
-        let bytes = Self.wav(channels: 9, sampleRate: 48000, frames: 100)
+        let bytes = PCMWave.silence(channels: 9, sampleRate: 48000, frames: 100)
         let error = #expect(throws: CodecError.self) { try AudioCodec.decode(bytes) }
         if case .unsupported(.wav, _) = error {} else { Issue.record("expected unsupported, got \(String(describing: error))") }
-    }
-
-    /// A minimal 16-bit PCM WAV (RIFF header, `fmt ` and `data` chunks) of silence.
-    static func wav(channels: Int, sampleRate: Int, frames: Int) -> [UInt8] {
-        func le(_ value: Int, _ count: Int) -> [UInt8] { (0..<count).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
-        let dataBytes = frames * channels * 2
-        return Array("RIFF".utf8) + le(36 + dataBytes, 4) + Array("WAVEfmt ".utf8) + le(16, 4)
-            + le(1, 2) + le(channels, 2) + le(sampleRate, 4) + le(sampleRate * channels * 2, 4) + le(channels * 2, 2) + le(16, 2)
-            + Array("data".utf8) + le(dataBytes, 4) + [UInt8](repeating: 0, count: dataBytes)
     }
 }

@@ -130,7 +130,6 @@ extension AudioCodec {
         // case for it), so Opus stays in libopus' default constrained VBR around the target.
     }
 
-    /// Interleaves the planes chunk by chunk and hands each chunk to libsndfile.
     /// The step of an 8-, 16- or 24-bit integer subtype on libsndfile's float scale, else nil.
     ///
     /// libsndfile converts floats to integers differently per container: with clipping on, its
@@ -148,6 +147,8 @@ extension AudioCodec {
         }
     }
 
+    /// Interleaves the planes chunk by chunk, rounded to the integer grid of `quantum` when given,
+    /// and hands each chunk to libsndfile.
     private static func writeAll(_ audio: AudioBuffer, to file: SoundFile, quantum: Float?) throws(CodecError) {
         let channelCount = audio.channelCount
         var interleaved = [Float](repeating: 0, count: chunkFrames * channelCount)

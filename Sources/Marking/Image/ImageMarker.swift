@@ -132,8 +132,8 @@ public struct ImageMarker: Sendable {
         } else {
             squaredChange = Luminance.add(delta, to: &image)
         }
-        let mse = squaredChange / Double(image.colorModel.colorChannelCount * image.pixelCount)
-        return ImageMarkReport(psnr: mse == 0 ? .infinity : -10 * log10(mse),
+        return ImageMarkReport(psnr: ImageQuality.psnr(squaredError: squaredChange,
+                                                       samples: image.colorModel.colorChannelCount * image.pixelCount),
                                ssim: ImageQuality.ssim(luma, Luminance.plane(of: image)), chipSize: chipSize, readBack: readBack)
     }
 }

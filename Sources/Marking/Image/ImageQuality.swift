@@ -16,7 +16,12 @@ public enum ImageQuality {
                 }
             }
         }
-        let mse = sum / Double(channels * original.pixelCount)
+        return psnr(squaredError: sum, samples: channels * original.pixelCount)
+    }
+
+    /// PSNR in dB, peak 1, from a sum of squared differences over `samples` values.
+    static func psnr(squaredError: Double, samples: Int) -> Double {
+        let mse = squaredError / Double(samples)
         return mse == 0 ? .infinity : -10 * log10(mse)
     }
 
