@@ -11,7 +11,7 @@ struct AudioLayoutTests {
     static let key = try! MarkKey(bytes: (0..<32).map { UInt8(truncatingIfNeeded: $0 &* 11 &+ 5) })
 
     @Test func blockHoldsPilotAndCodedBits() {
-        #expect(AudioLayout.codedBits == 258)
+        #expect(AudioLayout.codedBits == 256)
         #expect(AudioLayout.chipCount == AudioLayout.blockCells * AudioLayout.bandCount)
         #expect(AudioLayout.payloadChipCount == AudioLayout.codedBits * AudioLayout.chipsPerCodedBit)
         #expect(AudioLayout.pilotChipCount + AudioLayout.payloadChipCount == AudioLayout.chipCount)
@@ -50,7 +50,7 @@ struct AudioLayoutTests {
         let codebook = AudioMarkCodebook(key: Self.key)
         let payload = Payload(0x0123_4567_89AB_CDEF)
         let amplitudes = codebook.chipAmplitudes(for: payload)
-        let coded = ConvolutionalCode.encode(PayloadFrame.bits(of: payload))
+        let coded = PolarCode.encode(PayloadFrame.bits(of: payload))
         for (index, chip) in codebook.chips.payloadChips.enumerated() {
             let sign: Float = coded[index / AudioLayout.chipsPerCodedBit] == 1 ? 1 : -1
             #expect(amplitudes[chip] == sign * codebook.chips.clip(codebook.chips.payloadWeights[index]))

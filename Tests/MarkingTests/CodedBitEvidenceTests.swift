@@ -8,7 +8,7 @@ import TestSupport
 /// tail comes from the saddlepoint formula rather than a closed form.
 @Suite("Coded-bit evidence")
 struct CodedBitEvidenceTests {
-    static let bits = 258, perBit = 3
+    static let bits = PolarCode.length, perBit = 3
 
     /// Chip values with a host-like spread: most chips ordinary, a few (edges) 10× stronger, some
     /// empty — the unequal energies the pooled statistic's weights must account for.
@@ -57,7 +57,7 @@ struct CodedBitEvidenceTests {
     @Test func pooledScaleIsStrongerOnEqualNoise() {
         var random = SplitMix64(seed: 11)
         let payload = Payload(0x0123_4567_89ab_cdef)
-        let coded = ConvolutionalCode.encode(PayloadFrame.bits(of: payload))
+        let coded = PolarCode.encode(PayloadFrame.bits(of: payload))
         let weights = (0..<(Self.bits * Self.perBit)).map { _ in Float(random.gaussian()) }
         let chips = weights.enumerated().map { index, g -> Float in
             let sign: Float = coded[index / Self.perBit] == 1 ? 1 : -1

@@ -15,7 +15,7 @@ public struct AudioDetection: Sendable {
     /// Replay speed of the clip against the marked original (1.02: 2 % faster and higher), when
     /// detected.
     public var speed: Double?
-    /// χ² statistic of the payload chips and its degrees of freedom (258 coded bits).
+    /// χ² statistic of the payload chips and its degrees of freedom (256 coded bits).
     public var chiSquare: Double
     public var degreesOfFreedom: Int
     /// The pilot's normalised correlation at the alignment reported (about N(0,1) without a mark;

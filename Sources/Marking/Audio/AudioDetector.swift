@@ -29,15 +29,9 @@ public struct AudioDetector: Sendable {
     /// Fixed in advance: the false-positive probability is this many times the per-test tail.
     public static let testedAlignments = 4
 
-    /// Words of the list Viterbi decoder the CRC may pick from. Audio failures near the threshold
-    /// are mostly decoding failures with plenty of evidence (χ² 400–480 on 258 degrees of freedom,
-    /// the right word second or third in the list), so a list of 8 is worth its cost in the stated
-    /// probability (a factor 2, or 14 when a later word checks; see ``CodedBitEvidence``):
-    /// measured on the corpus (`AudioBench table --seeds 6`), 10-s excerpts 60 → 69 of 72, 7-s
-    /// excerpts 40 → 44, noise 20 dB 52 → 54; lists of 4 and 16 gained less or no more. (The image
-    /// mark keeps 1: its failures are short of evidence, not of decoding, and even the factor 2
-    /// cost it 4 of 528.)
-    public static let listSize = 8
+    /// Words of the polar list decoder the CRC may pick from: the code's own list size (see
+    /// ``PolarCode/listSize`` and, for its cost in the stated probability, ``CodedBitEvidence``).
+    public static let listSize = PolarCode.listSize
 
     /// Looks for the mark in `audio`.
     /// - Complexity: O(n) in the clip's length (up to ``AudioAnalysis/maximumAnalysedDuration``).

@@ -16,8 +16,8 @@ import Foundation
 ///    7000 ┤▔▔ band 31 (15 FFT bins)
 ///
 ///  2048 chips per block, in keyed order:
-///     500 pilot chips                        keyed N(0,1) amplitudes: find offset and speed
-///    1548 payload chips = 258 coded bits × 6 → 64 payload + 16 CRC bits, K=7 rate-1/3 code
+///     512 pilot chips                        keyed N(0,1) amplitudes: find offset and speed
+///    1536 payload chips = 256 coded bits × 6 → 64 payload + 16 CRC bits, (256, 80) polar code
 /// ```
 ///
 /// A chip's amplitude `a` scales the host's own spectrum in its cell by `1 + ε·a` (ε ≈ 3 %), so
@@ -38,7 +38,7 @@ enum AudioLayout {
     static let blockLength = blockCells * cellLength
 
     static let informationBits = PayloadFrame.bitCount
-    static let codedBits = ConvolutionalCode.codedLength(informationBits: informationBits)
+    static let codedBits = PolarCode.length
     static let chipsPerCodedBit = 6
     static let payloadChipCount = codedBits * chipsPerCodedBit
     static let pilotChipCount = chipCount - payloadChipCount

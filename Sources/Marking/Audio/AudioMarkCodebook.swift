@@ -29,6 +29,6 @@ public final class AudioMarkCodebook: Sendable {
     /// The amplitude of every chip of the block (index `cell · bandCount + band`) for `payload`:
     /// pilot chips carry their clipped weight, payload chips ± theirs by their coded bit.
     func chipAmplitudes(for payload: Payload) -> [Float] {
-        chips.amplitudes(coded: ConvolutionalCode.encode(PayloadFrame.bits(of: payload)))
+        chips.amplitudes(coded: PolarCode.encode(PayloadFrame.bits(of: payload)))
     }
 }

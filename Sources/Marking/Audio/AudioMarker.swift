@@ -106,7 +106,7 @@ public struct AudioMarker: Sendable {
 
     /// Clips up to this long are checked for evidence at embedding (longer ones fold enough blocks).
     static let evidenceCheckMaximumDuration = 30.0
-    /// χ² (258 degrees of freedom) the untouched marked clip should reach at its own alignment.
+    /// χ² (256 degrees of freedom) the untouched marked clip should reach at its own alignment.
     /// Every corpus file but one reaches ≥ 488 at 30.5 dB; the exception, an 11-s clip of speech
     /// that is mostly pauses, gave 302–417 by key and decoded under 3 keys of 6.
     static let targetChiSquare = 480.0

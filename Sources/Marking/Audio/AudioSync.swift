@@ -8,7 +8,7 @@ import Foundation
 ///           by cyclic correlation with the pilot → the best 6 distinct alignments
 ///  refine   each on the whole analysed clip: speed by halving steps from 0.001 until the drift
 ///           over the clip is below ⅛ cell, then the neighbouring phases
-///  test     the best 4 distinct refined alignments: payload chips → χ², Viterbi, CRC
+///  test     the best 4 distinct refined alignments: payload chips → χ², polar list decoding, CRC
 /// ```
 /// Two alignments are distinct when their block starts differ by at least a cell; closer ones read
 /// nearly the same chips with the same weights, and testing both would waste the union bound.

@@ -26,7 +26,7 @@ public final class ImageMarkCodebook: Sendable {
 
     /// The 32×32 chip amplitudes (row-major) that carry `payload`, RMS-normalised to 1.
     func chipAmplitudes(for payload: Payload) -> [Float] {
-        let amplitudes = chips.amplitudes(coded: ConvolutionalCode.encode(PayloadFrame.bits(of: payload)))
+        let amplitudes = chips.amplitudes(coded: PolarCode.encode(PayloadFrame.bits(of: payload)))
         let rms = (amplitudes.reduce(0) { $0 + $1 * $1 } / Float(amplitudes.count)).squareRoot()
         return amplitudes.map { $0 / rms }
     }

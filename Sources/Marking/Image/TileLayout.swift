@@ -2,7 +2,7 @@
 ///
 /// ```
 ///   tile: 32 × 32 chips, periodic over the image; chip size c = max(S/128, c_min)
-///   chips (keyed order): [ 250 pilot | 258 coded bits × 3 chips ]
+///   chips (keyed order): [ 256 pilot | 256 coded bits (polar code) × 3 chips ]
 ///   fold: 64 × 64 samples per tile (2 per chip); chip (i, j) sits at sample (2i, 2j)
 /// ```
 public enum TileLayout {
@@ -13,7 +13,7 @@ public enum TileLayout {
     /// Smallest chip in pixels at embedding: below this, a 4× downscale leaves sub-pixel chips.
     public static let minimumChipSize = 2.0
     public static let informationBits = PayloadFrame.bitCount
-    public static let codedBits = ConvolutionalCode.codedLength(informationBits: informationBits)
+    public static let codedBits = PolarCode.length
     public static let chipsPerCodedBit = 3
     public static let pilotChipCount = chipCount - codedBits * chipsPerCodedBit
     /// Fold resolution: samples per tile side (2 per chip).

@@ -28,7 +28,7 @@ struct CodedBitEvidence {
     var logTail: Double
     /// The payload decoded, when its CRC holds.
     var payload: Payload?
-    /// How many words of the decoder's list the CRC may pick from (1: Viterbi's best only).
+    /// How many words of the decoder's list the CRC may pick from (1: the decoder's best only).
     var listSize: Int
     /// Where in the list (0: the most likely word) the word whose CRC checked was.
     var listRank: Int?
@@ -71,7 +71,8 @@ struct CodedBitEvidence {
     ///   - chips: the chip index of each payload chip, `chipsPerCodedBit` consecutive per coded bit.
     ///   - weights: the keyed N(0,1) detector weight of each payload chip.
     ///   - listSize: how many of the decoder's most likely words the CRC may pick from.
-    init(value: (Int) -> Float, chips: [Int], weights: [Float], chipsPerCodedBit perBit: Int, listSize: Int = 1) {
+    init(value: (Int) -> Float, chips: [Int], weights: [Float], chipsPerCodedBit perBit: Int,
+         listSize: Int = PolarCode.listSize) {
         let codedBits = chips.count / perBit
         var correlations = [Float](repeating: 0, count: codedBits)
         var energies = [Double](repeating: 0, count: codedBits)
@@ -104,9 +105,7 @@ struct CodedBitEvidence {
         self.listSize = listSize
         payload = nil
         listRank = nil
-        let words = listSize == 1 ? [ConvolutionalCode.decode(soft, informationBits: PayloadFrame.bitCount)]
-            : ConvolutionalCode.listDecode(soft, informationBits: PayloadFrame.bitCount, listSize: listSize)
-        for (rank, bits) in words.enumerated() {
+        for (rank, bits) in PolarCode.listDecode(soft, listSize: listSize).enumerated() {
             if let found = PayloadFrame.payload(from: bits) { payload = found; listRank = rank; break }
         }
     }
