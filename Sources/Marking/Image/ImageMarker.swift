@@ -16,9 +16,9 @@ public struct ImageEmbedOptions: Sendable {
     }
 }
 
-/// A marked image and what marking it cost.
-public struct ImageEmbedding: Sendable {
-    public var image: PlanarImage
+/// What marking an image cost (``ImageMarker/embed(into:payload:options:)`` returns it alone;
+/// ``ImageEmbedding`` with the marked image).
+public struct ImageMarkReport: Sendable {
     /// PSNR of the marked image against the original, colour planes, dB.
     public var psnr: Double
     /// Mean SSIM of the luma.
@@ -30,13 +30,14 @@ public struct ImageEmbedding: Sendable {
     public var readBack: ImageDetection?
 }
 
-/// What marking an image in place cost (``ImageMarker/embed(into:payload:options:)``): the
-/// figures of ``ImageEmbedding`` without the image.
-public struct ImageMarkReport: Sendable {
-    public var psnr: Double
-    public var ssim: Double
-    public var chipSize: Double
-    public var readBack: ImageDetection?
+/// A marked image and what marking it cost.
+@dynamicMemberLookup
+public struct ImageEmbedding: Sendable {
+    public var image: PlanarImage
+    public var report: ImageMarkReport
+
+    /// The report's figures read directly: `embedding.psnr`, `embedding.readBack`, …
+    public subscript<T>(dynamicMember keyPath: KeyPath<ImageMarkReport, T>) -> T { report[keyPath: keyPath] }
 }
 
 /// Embeds the image mark under one key. Build it once per key and reuse it: the keyed codebook is
@@ -71,8 +72,7 @@ public struct ImageMarker: Sendable {
     public func embed(_ image: PlanarImage, payload: Payload, options: ImageEmbedOptions = .init()) throws(MarkError) -> ImageEmbedding {
         var marked = image
         let report = try embed(into: &marked, payload: payload, options: options)
-        return ImageEmbedding(image: marked, psnr: report.psnr, ssim: report.ssim, chipSize: report.chipSize,
-                              readBack: report.readBack)
+        return ImageEmbedding(image: marked, report: report)
     }
 
     /// Marks `image` in place: the same mark as ``embed(_:payload:options:)`` without a second copy
