@@ -1,7 +1,7 @@
 /// CRC-16/CCITT-FALSE (polynomial 0x1021, initial value 0xFFFF, no reflection, no final XOR).
 ///
 /// It guards the decoded payload: a random 80-bit word passes with probability exactly 2⁻¹⁶,
-/// which the false-positive model multiplies in (see ``FalsePositiveModel``).
+/// which the false-positive model multiplies in (see ``CodedBitEvidence/logFalsePositive``).
 public enum CRC16 {
     public static let bitCount = 16
 
