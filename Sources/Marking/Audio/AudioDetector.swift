@@ -29,10 +29,6 @@ public struct AudioDetector: Sendable {
     /// Fixed in advance: the false-positive probability is this many times the per-test tail.
     public static let testedAlignments = 4
 
-    /// Words of the polar list decoder the CRC may pick from: the code's own list size (see
-    /// ``PolarCode/listSize`` and, for its cost in the stated probability, ``CodedBitEvidence``).
-    public static let listSize = PolarCode.listSize
-
     /// Looks for the mark in `audio`.
     /// - Complexity: O(n) in the clip's length (up to ``AudioAnalysis/maximumAnalysedDuration``).
     public func detect(_ audio: AudioBuffer, options: AudioDetectOptions = .init()) -> AudioDetection {
@@ -81,7 +77,7 @@ public struct AudioDetector: Sendable {
                 let cell = chip / bands, band = chip % bands
                 return values[((cell - offset + cells) & (cells - 1)) * bands + band]
             }, chips: codebook.chips.payloadChips, weights: codebook.chips.payloadWeights,
-            chipsPerCodedBit: AudioLayout.chipsPerCodedBit, listSize: listSize)
+            chipsPerCodedBit: AudioLayout.chipsPerCodedBit)
         }
     }
 

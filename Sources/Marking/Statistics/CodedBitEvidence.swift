@@ -28,8 +28,6 @@ struct CodedBitEvidence {
     var logTail: Double
     /// The payload decoded, when its CRC holds.
     var payload: Payload?
-    /// How many words of the decoder's list the CRC may pick from (1: the decoder's best only).
-    var listSize: Int
     /// Where in the list (0: the most likely word) the word whose CRC checked was.
     var listRank: Int?
 
@@ -44,19 +42,13 @@ struct CodedBitEvidence {
     /// Without a mark every word of the decoder's list is uniform whatever the |cᵢ| are (given y
     /// the signs are fair coins, and flipping the signs of one codeword's positions maps the list
     /// onto itself plus that codeword), so each word checks with probability exactly 2⁻¹⁶,
-    /// independently of T, which sees only the |cᵢ|. Outcomes rank by which word checked, then by
-    /// the tail p of T:
-    ///   - L = 1: FPR = 2⁻¹⁶·p if the CRC holds, else 2⁻¹⁶ + (1 − 2⁻¹⁶)·p; P(FPR ≤ t) = t exactly.
-    ///   - L > 1: the best word checks: FPR = 2·2⁻¹⁶·p; a later one: FPR = 2(L−1)·2⁻¹⁶·p; none:
-    ///     FPR = q + (1 − q)·p with q = L·2⁻¹⁶. The first two share the level t half and half
-    ///     (union bound over the L − 1 later words), so P(FPR ≤ t) ≤ t, and a clip whose best word
-    ///     checks pays a factor 2, not L.
+    /// independently of T, which sees only the |cᵢ|. Outcomes rank by which word of the list of
+    /// L = ``PolarCode/listSize`` checked, then by the tail p of T: the best word checks:
+    /// FPR = 2·2⁻¹⁶·p; a later one: FPR = 2(L−1)·2⁻¹⁶·p; none: FPR = q + (1 − q)·p with
+    /// q = L·2⁻¹⁶. The first two share the level t half and half (union bound over the L − 1 later
+    /// words), so P(FPR ≤ t) ≤ t, and a read whose best word checks pays a factor 2, not L.
     var logFalsePositive: Double {
-        let unit = 0x1p-16
-        guard listSize > 1 else {
-            if payload != nil { return log(unit) + logTail }
-            return log(unit + (1 - unit) * exp(logTail))
-        }
+        let unit = 0x1p-16, listSize = PolarCode.listSize
         switch listRank {
         case 0?: return log(2 * unit) + logTail
         case _?: return log(2 * Double(listSize - 1) * unit) + logTail
@@ -70,9 +62,7 @@ struct CodedBitEvidence {
     ///   - value: the observed value of a chip, by chip index.
     ///   - chips: the chip index of each payload chip, `chipsPerCodedBit` consecutive per coded bit.
     ///   - weights: the keyed N(0,1) detector weight of each payload chip.
-    ///   - listSize: how many of the decoder's most likely words the CRC may pick from.
-    init(value: (Int) -> Float, chips: [Int], weights: [Float], chipsPerCodedBit perBit: Int,
-         listSize: Int = PolarCode.listSize) {
+    init(value: (Int) -> Float, chips: [Int], weights: [Float], chipsPerCodedBit perBit: Int) {
         let codedBits = chips.count / perBit
         var correlations = [Float](repeating: 0, count: codedBits)
         var energies = [Double](repeating: 0, count: codedBits)
@@ -102,10 +92,9 @@ struct CodedBitEvidence {
         }
         statistic = sum
         logTail = TailProbability.logWeightedChiSquare(sum, weights: nullWeights)
-        self.listSize = listSize
         payload = nil
         listRank = nil
-        for (rank, bits) in PolarCode.listDecode(soft, listSize: listSize).enumerated() {
+        for (rank, bits) in PolarCode.listDecode(soft).enumerated() {
             if let found = PayloadFrame.payload(from: bits) { payload = found; listRank = rank; break }
         }
     }
