@@ -4,7 +4,8 @@
 SWIFT       ?= swift
 CONFIG      ?= release
 BIN         := .build/$(CONFIG)/tracemark
-DEB_PACKAGES := pkg-config libpng-dev libjpeg-dev libsndfile1-dev libfftw3-dev libsoxr-dev libarchive-dev
+# ffmpeg: the robustness harness's AAC attack runs its encoder (libsndfile has no AAC)
+DEB_PACKAGES := pkg-config libpng-dev libjpeg-dev libsndfile1-dev libfftw3-dev libsoxr-dev libarchive-dev ffmpeg
 
 .PHONY: setup build run test clean
 

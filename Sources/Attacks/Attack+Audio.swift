@@ -11,12 +11,14 @@ extension Attack {
     /// keeps the input's sample format.
     /// - Throws: ``AttackError/notApplicable(attack:kind:)`` for an image attack,
     ///   ``AttackError/invalidParameter(_:)`` for a shift longer than the audio, the codec's
-    ///   error from `mp3`, `ogg` and `opus`.
+    ///   error from `mp3`, `ogg` and `opus`, ``AttackError/externalProgram(_:)`` from `aac`.
     public func apply(to audio: AudioBuffer, seed: UInt64) throws -> AudioBuffer {
         var random = AttackRandom(seed: seed)
         switch self {
         case .mp3, .ogg, .opus:
             return try AudioCodecAttack.roundTrip(audio, attack: self)
+        case let .aac(kbps):
+            return try AACAttack.roundTrip(audio, kbps: kbps)
         case let .resample(hz):
             return AudioEdits.resampleRoundTrip(audio, through: hz)
         case let .lowpass(hz):

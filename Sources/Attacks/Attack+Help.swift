@@ -45,6 +45,8 @@ extension Attack {
         row("ogg", "ogg:Q", "quality", "0...1 (0 lowest)", .audio, "Ogg Vorbis encode and decode"),
         row("opus", "opus:KBPS", "bitrate", "kbit/s, all channels", .audio,
             "Ogg Opus encode and decode (48 kHz unless an Opus rate), time-aligned"),
+        row("aac", "aac:KBPS", "bitrate", "kbit/s, all channels", .audio,
+            "AAC-LC encode and decode (ffmpeg's encoder; needs ffmpeg), time-aligned"),
         row("resample", "resample:HZ", "rate", "Hz", .audio, "resample to HZ and back (libsoxr)"),
         row("lowpass", "lowpass:HZ", "cut-off", "Hz", .audio, "remove content above HZ (steep FFT filter)"),
         row("highpass", "highpass:HZ", "cut-off", "Hz", .audio, "remove content below HZ (steep FFT filter)"),

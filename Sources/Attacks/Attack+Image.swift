@@ -50,7 +50,7 @@ extension Attack {
             return ImageTone.contrast(image, factor: Float(factor))
         case let .gamma(gamma):
             return ImageTone.gamma(image, gamma: Float(gamma))
-        case .mp3, .ogg, .opus, .resample, .lowpass, .highpass, .audioNoise, .volume, .excerpt,
+        case .mp3, .ogg, .opus, .aac, .resample, .lowpass, .highpass, .audioNoise, .volume, .excerpt,
              .shift, .speed, .mono:
             throw AttackError.notApplicable(attack: description, kind: .image)
         }

@@ -58,6 +58,9 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
     case ogg(quality: Double)
     /// Encode as Ogg Opus at about `kbps` (all channels) and decode; time-aligned to the input.
     case opus(kbps: Int)
+    /// Encode as AAC-LC in M4A at about `kbps` (all channels) with `ffmpeg`'s native encoder and
+    /// decode; time-aligned to the input. Needs the `ffmpeg` program.
+    case aac(kbps: Int)
     /// Resample to `hz` and back to the original rate (libsoxr): removes content above `hz / 2`.
     case resample(hz: Int)
     /// Remove content above `hz` (FFT brick-wall with a short raised-cosine taper).
@@ -83,7 +86,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case .jpeg, .png, .resize, .resizeShort, .crop, .centerCrop, .rotate, .flip, .aspect,
              .blur, .median, .brightness, .contrast, .gamma:
             .image
-        case .mp3, .ogg, .opus, .resample, .lowpass, .highpass, .audioNoise, .volume, .excerpt,
+        case .mp3, .ogg, .opus, .aac, .resample, .lowpass, .highpass, .audioNoise, .volume, .excerpt,
              .shift, .speed, .mono:
             .audio
         case .noise:
@@ -117,6 +120,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case .mp3: "mp3"
         case .ogg: "ogg"
         case .opus: "opus"
+        case .aac: "aac"
         case .resample: "resample"
         case .lowpass: "lowpass"
         case .highpass: "highpass"
@@ -151,6 +155,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case let .mp3(kbps): "mp3:\(kbps)"
         case let .ogg(quality): "ogg:\(f(quality))"
         case let .opus(kbps): "opus:\(kbps)"
+        case let .aac(kbps): "aac:\(kbps)"
         case let .resample(hz): "resample:\(hz)"
         case let .lowpass(hz): "lowpass:\(f(hz))"
         case let .highpass(hz): "highpass:\(f(hz))"

@@ -9,6 +9,9 @@ public enum AttackError: Error, Sendable, Equatable, CustomStringConvertible {
     case notApplicable(attack: String, kind: MediaKind)
     /// A parameter is out of range, for the spec or for the media it meets.
     case invalidParameter(String)
+    /// An attack that runs another program (`aac` runs `ffmpeg`) could not: the program is
+    /// missing or failed; the text says which and why.
+    case externalProgram(String)
 
     public var description: String {
         switch self {
@@ -18,6 +21,8 @@ public enum AttackError: Error, Sendable, Equatable, CustomStringConvertible {
             "attack \(attack) does not apply to \(kind.rawValue)"
         case let .invalidParameter(reason):
             "invalid attack parameter: \(reason)"
+        case let .externalProgram(reason):
+            reason
         }
     }
 }

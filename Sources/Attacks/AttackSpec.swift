@@ -69,6 +69,8 @@ private struct SpecReader {
             attack = .ogg(quality: try double(1, in: 0...1, "Vorbis quality"))
         case "opus":
             attack = .opus(kbps: try int(1, in: 6...2048, "Opus bitrate"))
+        case "aac":
+            attack = .aac(kbps: try int(1, in: 8...512, "AAC bitrate"))
         case "resample":
             attack = .resample(hz: try int(1, in: 1000...768_000, "sample rate"))
         case "lowpass":

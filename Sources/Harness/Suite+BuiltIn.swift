@@ -39,8 +39,9 @@ extension Suite {
     }()
 
     static let standardAudioAttacks: [SuiteAttack] = {
-        let plain = ["none", "mp3:128", "mp3:64", "ogg:0", "opus:32", "resample:16000", "lowpass:4000",
-                     "noise:20", "volume:0.5"].map { SuiteAttack($0, media: .audio) }
+        // AAC is not among the numbered targets but is among the codecs its job names.
+        let plain = ["none", "mp3:128", "mp3:64", "ogg:0", "opus:32", "aac:128", "aac:64", "resample:16000",
+                     "lowpass:4000", "noise:20", "volume:0.5"].map { SuiteAttack($0, media: .audio) }
         return plain + [
             SuiteAttack("excerpt:15", media: .audio, trials: 3),
             SuiteAttack("shift:12345", label: "shift 12345 samples", media: .audio),

@@ -128,7 +128,7 @@ extension Attack {
         case let .blur(sigma): sigma
         case let .median(size): Double(size)
         case let .gamma(gamma): gamma
-        case let .mp3(kbps), let .opus(kbps): Double(kbps)
+        case let .mp3(kbps), let .opus(kbps), let .aac(kbps): Double(kbps)
         case let .ogg(quality): quality
         case let .resample(hz): Double(hz)
         case let .lowpass(hz), let .highpass(hz): hz

@@ -15,7 +15,7 @@ struct AudioCodecAttackTests {
 
     @Test("rate, channels and length are the input's, and the output is aligned",
           .enabled(if: Corpus.isAvailable, Corpus.skipMessage),
-          arguments: ["mp3:128", "mp3:64", "mp3:32", "ogg:0", "opus:32"], [0, 1, 2])
+          arguments: ["mp3:128", "mp3:64", "mp3:32", "ogg:0", "opus:32", "aac:64"], [0, 1, 2])
     func shapeAndAlignment(spec: String, source: Int) throws {
         let (name, start) = Self.sources[source]
         let original = try AttackFixtures.audio(name, from: start, seconds: 6)
@@ -56,7 +56,7 @@ struct AudioCodecAttackTests {
 
     @Test("no offset of ±1 or ±2 samples matches better than the one chosen",
           .enabled(if: Corpus.isAvailable, Corpus.skipMessage),
-          arguments: ["mp3:128", "mp3:32", "opus:32", "ogg:0"])
+          arguments: ["mp3:128", "mp3:32", "opus:32", "ogg:0", "aac:128"])
     func alignmentIsExact(spec: String) throws {
         let original = try AttackFixtures.audio("guitar_solo_muldjord_chaos_god.wav", from: 4, seconds: 5)
         let attacked = try AttackChain(parsing: spec).apply(to: original, seed: 0)

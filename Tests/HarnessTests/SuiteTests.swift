@@ -10,8 +10,8 @@ struct SuiteTests {
                                Suite.trainingChain, "crop:0.5", "crop:0.25", "rotate:2", "rotate:5", "noise:5",
                                "blur:1", "median:3", "brightness:1.2", "contrast:0.8", "gamma:0.8",
                                "resize:0.75,crop:0.8,jpeg:75", "rotate:15", "flip", "aspect:1.2"]
-    static let audioTargets = ["none", "mp3:128", "mp3:64", "ogg:0", "opus:32", "resample:16000", "lowpass:4000",
-                               "noise:20", "volume:0.5", "excerpt:15", "excerpt:10", "speed:0.98", "speed:1.02"]
+    static let audioTargets = ["none", "mp3:128", "mp3:64", "ogg:0", "opus:32", "aac:128", "aac:64", "resample:16000",
+                               "lowpass:4000", "noise:20", "volume:0.5", "excerpt:15", "excerpt:10", "speed:0.98", "speed:1.02"]
 
     @Test func standardHoldsEveryTargetAttack() throws {
         let suite = Suite.standard

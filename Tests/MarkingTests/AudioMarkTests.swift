@@ -43,7 +43,7 @@ struct AudioMarkTests {
         #expect(peak <= AudioLimiter.ceiling, "peak \(peak)")
     }
 
-    @Test(arguments: ["none", "mp3:64", "excerpt:15", "shift:12345"])
+    @Test(arguments: ["none", "mp3:64", "aac:64", "excerpt:15", "shift:12345"])
     func payloadSurvives(attack: String) throws {
         let chain = try AttackChain(parsing: attack)
         for name in Self.clips.keys.sorted() {

@@ -45,9 +45,10 @@ enum LatticeSync {
         // former; box sums divided by the window's side keep pure noise at unit scale.
         let windows = WindowSums(z.plane)
         let shortSide = Double(min(h.width, h.height))
-        // At most 128 chips (4 tiles) fit across the marked image's short side, and crops only make
-        // the tile relatively larger: the period is at least a quarter of the short side.
-        let minPeriod = max(minimumPeriod, 0.85 * shortSide / 4)
+        // At most `chipsAcrossShortSide` chips fit across the marked image's short side, and crops
+        // only make the tile relatively larger: that bounds the period from below.
+        let tilesAcross = TileLayout.chipsAcrossShortSide / Double(TileLayout.chipsPerSide)
+        let minPeriod = max(minimumPeriod, 0.85 * shortSide / tilesAcross)
         let maxPeriod = min(maximumPeriod, shortSide / minimumPeriodsAcross)
         guard maxPeriod > minPeriod else { return [] }
 
