@@ -22,6 +22,11 @@ public final class AudioAnalysis: Sendable {
     /// Duration of the clip, seconds (all of it, not only the analysed part).
     public let duration: Double
     let spectrum: ClipSpectrum
+    /// The same clip from internal sample ``ClipSpectrum/hop``/2 on: its fine frames fall halfway
+    /// between ``spectrum``'s, so that refinement can align cells to 64 samples instead of 128. A
+    /// clip cut half a hop off the grid loses up to 28 % of its χ² excess otherwise (measured on
+    /// a 14.3-s excerpt of speech: χ² 470 on the grid, 410 at 64 samples off).
+    let halfHopSpectrum: ClipSpectrum
     /// The coarse search's folds, one per (speed, phase).
     let coarse: [CellFold]
     /// Whole-clip folds already computed by refinements, by (speed in 1e-7 steps, phase): they
@@ -31,6 +36,7 @@ public final class AudioAnalysis: Sendable {
     struct FoldKey: Hashable {
         var speed: Int
         var phase: Int
+        var halfHop: Bool
     }
 
     /// Analyses `audio` (any rate and channel count; the mono mix is used).
@@ -49,14 +55,16 @@ public final class AudioAnalysis: Sendable {
     init(internalSamples x: [Float], duration: Double? = nil) {
         self.duration = duration ?? Double(x.count) / Double(AudioLayout.sampleRate)
         spectrum = ClipSpectrum(x)
+        halfHopSpectrum = ClipSpectrum(Array(x.dropFirst(ClipSpectrum.hop / 2)))
         coarse = AudioSync.coarseFolds(spectrum)
     }
 
-    /// The whole-clip fold at (speed, phase), computed once.
-    func fold(speed: Double, phase: Int) -> CellFold {
-        let key = FoldKey(speed: Int((speed * 1e7).rounded()), phase: phase)
+    /// The whole-clip fold at (speed, phase), computed once; with `halfHop`, from the fine frames
+    /// half a hop later (``halfHopSpectrum``).
+    func fold(speed: Double, phase: Int, halfHop: Bool = false) -> CellFold {
+        let key = FoldKey(speed: Int((speed * 1e7).rounded()), phase: phase, halfHop: halfHop)
         if let cached = refinedFolds.withLock({ $0[key] }) { return cached }
-        let fold = spectrum.fold(speed: speed, phase: phase)
+        let fold = (halfHop ? halfHopSpectrum : spectrum).fold(speed: speed, phase: phase)
         refinedFolds.withLock { $0[key] = fold }
         return fold
     }

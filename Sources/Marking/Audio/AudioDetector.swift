@@ -48,7 +48,7 @@ public struct AudioDetector: Sendable {
         var best: (evidence: CodedBitEvidence, alignment: AudioAlignment)?
         for alignment in tested {
             guard let fold = refined.first(where: { $0.0.speed == alignment.speed && $0.0.phase == alignment.phase
-                && $0.0.offset == alignment.offset })?.1 else { continue }
+                && $0.0.halfHop == alignment.halfHop && $0.0.offset == alignment.offset })?.1 else { continue }
             let evidence = Self.evidence(fold: fold, offset: alignment.offset, codebook: codebook)
             if best == nil || evidence.logFalsePositive < best!.evidence.logFalsePositive {
                 best = (evidence, alignment)

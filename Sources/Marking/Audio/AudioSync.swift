@@ -7,7 +7,8 @@ import Foundation
 ///           on at most the first 20 s: one fold per (speed, phase), every offset scored at once
 ///           by cyclic correlation with the pilot → the best 6 distinct alignments
 ///  refine   each on the whole analysed clip: speed by halving steps from 0.001 until the drift
-///           over the clip is below ⅛ cell, then the neighbouring phases
+///           over the clip is below ⅛ cell, then the neighbouring phases, then half a phase
+///           (64 samples) either side, from the fine frames half a hop later
 ///  test     the best 4 distinct refined alignments: payload chips → χ², polar list decoding, CRC
 /// ```
 /// Two alignments are distinct when their block starts differ by at least a cell; closer ones read
@@ -88,15 +89,15 @@ enum AudioSync {
     /// `candidate` refined on the whole analysed clip, with the fold at the refined alignment.
     static func refine(_ candidate: AudioAlignment, analysis: AudioAnalysis, codebook: AudioMarkCodebook) -> (AudioAlignment, CellFold) {
         let spectrum = analysis.spectrum
-        func evaluate(_ speed: Double, _ phase: Int, near offset: Int) -> (AudioAlignment, CellFold) {
-            let fold = analysis.fold(speed: speed, phase: phase)
+        func evaluate(_ speed: Double, _ phase: Int, near offset: Int, halfHop: Bool = false) -> (AudioAlignment, CellFold) {
+            let fold = analysis.fold(speed: speed, phase: phase, halfHop: halfHop)
             let z = scores(fold, codebook: codebook)
             var best = offset
             for o in [offset - 1, offset + 1] {
                 let wrapped = (o + AudioLayout.blockCells) % AudioLayout.blockCells
                 if z[wrapped] > z[best] { best = wrapped }
             }
-            return (AudioAlignment(speed: speed, phase: phase, offset: best, score: z[best]), fold)
+            return (AudioAlignment(speed: speed, phase: phase, offset: best, score: z[best], halfHop: halfHop), fold)
         }
         var current = evaluate(candidate.speed, candidate.phase, near: candidate.offset)
         let cells = max(1, spectrum.cellCount(speed: candidate.speed, phase: candidate.phase))
@@ -115,6 +116,12 @@ enum AudioSync {
             let trial = evaluate(here.speed, phase, near: here.offset)
             if trial.0.score > current.0.score { current = trial }
         }
+        // Half a hop either side (the pilot decides, as for every step above).
+        let settled = current.0
+        for phase in [settled.phase - 1, settled.phase] {
+            let trial = evaluate(settled.speed, phase, near: settled.offset, halfHop: true)
+            if trial.0.score > current.0.score { current = trial }
+        }
         return current
     }
 }
@@ -129,11 +136,14 @@ struct AudioAlignment: Sendable {
     var offset: Int
     /// The pilot's normalised correlation.
     var score: Float
+    /// Whether the cells start half a fine frame (64 internal samples) after `phase`'s frame.
+    var halfHop = false
 
     /// Internal-rate sample of the clip where a block starts (the first at or after the phase).
     var blockStart: Double {
         let firstCell = (AudioLayout.blockCells - offset) % AudioLayout.blockCells
-        return Double(phase * ClipSpectrum.hop) + Double(firstCell * AudioLayout.cellLength) / speed
+        return Double(phase * ClipSpectrum.hop + (halfHop ? ClipSpectrum.hop / 2 : 0))
+            + Double(firstCell * AudioLayout.cellLength) / speed
     }
 
     /// Block period in the clip, internal samples.
