@@ -47,9 +47,9 @@ struct AudioSyncTests {
         #expect(abs((result.speed ?? 0) - 1) < 0.002)
     }
 
-    /// Cells are aligned to half a fine frame (64 samples): a cut 64 samples off the 128-sample
-    /// grid is read at the half-hop alignment and keeps the evidence of a cut on the grid (without
-    /// that step it lost 15–28 % of its χ² excess).
+    /// Every alignment is also read half a fine frame (64 samples) off the 128-sample grid: a cut
+    /// 64 samples off the grid keeps the evidence of a cut on it (read on the grid only, it lost
+    /// 15–28 % of its χ² excess).
     @Test func cutsHalfAHopOffTheGridKeepTheirEvidence() {
         func read(_ shift: Int) -> AudioDetection {
             let clip = Array(Self.marked[shift...])

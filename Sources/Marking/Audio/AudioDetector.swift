@@ -25,9 +25,13 @@ public struct AudioDetector: Sendable {
     public init(key: MarkKey) { codebook = AudioMarkCodebook(key: key) }
     public init(codebook: AudioMarkCodebook) { self.codebook = codebook }
 
-    /// Alignments (speed × time offset, ranked by the pilot) whose payload chips are tested.
-    /// Fixed in advance: the false-positive probability is this many times the per-test tail.
+    /// Distinct alignments (speed × time offset, ranked by the pilot) whose payload chips are read.
     public static let testedAlignments = 4
+    /// Readings per alignment: on the fine-frame grid and half a frame (64 samples) off it.
+    public static let readingsPerAlignment = 2
+    /// Payload readings per clip, fixed in advance: the false-positive probability stated is this
+    /// many times the smallest per-reading probability (a union bound).
+    public static let testedReadings = testedAlignments * readingsPerAlignment
 
     /// Looks for the mark in `audio`.
     /// - Complexity: O(n) in the clip's length (up to ``AudioAnalysis/maximumAnalysedDuration``).
@@ -43,19 +47,20 @@ public struct AudioDetector: Sendable {
         let coarse = AudioSync.coarseCandidates(analysis.coarse, codebook: codebook)
         guard !coarse.isEmpty else { return result }
         let refined = coarse.map { AudioSync.refine($0, analysis: analysis, codebook: codebook) }
-        let tested = AudioSync.distinctBest(refined.map(\.0), count: Self.testedAlignments)
+        let tested = AudioSync.distinctBest(refined.map { $0.onGrid.0 }, count: Self.testedAlignments)
 
         var best: (evidence: CodedBitEvidence, alignment: AudioAlignment)?
         for alignment in tested {
-            guard let fold = refined.first(where: { $0.0.speed == alignment.speed && $0.0.phase == alignment.phase
-                && $0.0.halfHop == alignment.halfHop && $0.0.offset == alignment.offset })?.1 else { continue }
-            let evidence = Self.evidence(fold: fold, offset: alignment.offset, codebook: codebook)
-            if best == nil || evidence.logFalsePositive < best!.evidence.logFalsePositive {
-                best = (evidence, alignment)
+            guard let pair = refined.first(where: { $0.onGrid.0.isSame(as: alignment) }) else { continue }
+            for (reading, fold) in [pair.onGrid, pair.halfHop] {
+                let evidence = Self.evidence(fold: fold, offset: reading.offset, codebook: codebook)
+                if best == nil || evidence.logFalsePositive < best!.evidence.logFalsePositive {
+                    best = (evidence, reading)
+                }
             }
         }
         guard let best else { return result }
-        let probability = min(1, Double(Self.testedAlignments) * exp(best.evidence.logFalsePositive))
+        let probability = min(1, Double(Self.testedReadings) * exp(best.evidence.logFalsePositive))
         result.falsePositiveProbability = probability
         result.chiSquare = best.evidence.chiSquare
         result.degreesOfFreedom = best.evidence.degreesOfFreedom

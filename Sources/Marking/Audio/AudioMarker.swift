@@ -79,7 +79,7 @@ public struct AudioMarker: Sendable {
             // rather than written as if it were marked.
             let written = boost == 1 && options.strength == 1
                 ? evidence : knownAlignmentEvidence(host: host, unit: unit, change: change)
-            let falsePositive = Double(AudioDetector.testedAlignments) * exp(written.logFalsePositive)
+            let falsePositive = Double(AudioDetector.testedReadings) * exp(written.logFalsePositive)
             guard written.payload == payload, falsePositive <= AudioDetectOptions.defaultThreshold else {
                 throw .unreadable(String(format: "%.2f s of audio: the payload does not come back from the marked clip "
                     + "itself (false-positive probability %.1e at its own alignment); clips need a few seconds "
