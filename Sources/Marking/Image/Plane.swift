@@ -32,19 +32,23 @@ extension Plane {
         var horizontal = [Float](repeating: 0, count: count)
         var output = [Float](repeating: 0, count: count)
         let w = width, h = height
+        // 1 / (samples in the window) per column: a multiply per sample instead of a division
+        // (the divisions were a tenth of the detector's analysis time).
+        let inverseColumnCounts = (0..<w).map { x in 1 / Double(min(x + r, w - 1) - max(x - r, 0) + 1) }
         values.withUnsafeBufferPointer { src in
             horizontal.withUnsafeMutableBufferPointer { dst in
-                // Running sums in Double: in Float they drift over long rows, enough to turn a
-                // zero local energy slightly negative.
-                for y in 0..<h {
-                    let row = y * w
-                    var sum = 0.0
-                    for x in 0..<min(r, w) { sum += Double(src[row + x]) }
-                    for x in 0..<w {
-                        if x + r < w { sum += Double(src[row + x + r]) }
-                        if x - r - 1 >= 0 { sum -= Double(src[row + x - r - 1]) }
-                        let n = min(x + r, w - 1) - max(x - r, 0) + 1
-                        dst[row + x] = Float(sum / Double(n))
+                inverseColumnCounts.withUnsafeBufferPointer { inverse in
+                    // Running sums in Double: in Float they drift over long rows, enough to turn a
+                    // zero local energy slightly negative.
+                    for y in 0..<h {
+                        let row = y * w
+                        var sum = 0.0
+                        for x in 0..<min(r, w) { sum += Double(src[row + x]) }
+                        for x in 0..<w {
+                            if x + r < w { sum += Double(src[row + x + r]) }
+                            if x - r - 1 >= 0 { sum -= Double(src[row + x - r - 1]) }
+                            dst[row + x] = Float(sum * inverse[x])
+                        }
                     }
                 }
             }
@@ -56,8 +60,8 @@ extension Plane {
                 for y in 0..<h {
                     if y + r < h { for x in 0..<w { sums[x] += Double(src[(y + r) * w + x]) } }
                     if y - r - 1 >= 0 { for x in 0..<w { sums[x] -= Double(src[(y - r - 1) * w + x]) } }
-                    let n = Double(min(y + r, h - 1) - max(y - r, 0) + 1)
-                    for x in 0..<w { dst[y * w + x] = Float(sums[x] / n) }
+                    let inverse = 1 / Double(min(y + r, h - 1) - max(y - r, 0) + 1)
+                    for x in 0..<w { dst[y * w + x] = Float(sums[x] * inverse) }
                 }
             }
         }
