@@ -5,7 +5,7 @@ SWIFT       ?= swift
 CONFIG      ?= release
 BIN         := .build/$(CONFIG)/tracemark
 # ffmpeg: the robustness harness's AAC attack runs its encoder (libsndfile has no AAC)
-DEB_PACKAGES := pkg-config libpng-dev libjpeg-dev libsndfile1-dev libfftw3-dev libsoxr-dev libarchive-dev ffmpeg
+DEB_PACKAGES := pkg-config libpng-dev libjpeg-dev libsndfile1-dev libfftw3-dev libsoxr-dev libarchive-dev libwebp-dev ffmpeg
 
 .PHONY: setup build run test clean
 

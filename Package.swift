@@ -26,13 +26,14 @@ let package = Package(
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
 
         // MARK: C shims: every setjmp/longjmp lives here, never across a Swift frame
         .target(name: "CodecShims", dependencies: ["CPNG", "CJPEG"]),
 
         // MARK: Swift modules
         .target(name: "Media"),
-        .target(name: "Codecs", dependencies: ["Media", "CodecShims", "CSndFile"]),
+        .target(name: "Codecs", dependencies: ["Media", "CodecShims", "CSndFile", "CWebP"]),
         .target(name: "Spectral", dependencies: ["Media", "CFFTW", "CSoxr"]),
         .target(name: "Marking", dependencies: ["Media", "Spectral", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Attacks", dependencies: ["Media", "Codecs", "Spectral"]),

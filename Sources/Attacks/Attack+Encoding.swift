@@ -11,6 +11,7 @@ extension Attack {
         switch self {
         case .jpeg: .jpeg
         case .png: .png
+        case .webp: .webp
         case .mp3: .mp3
         case .ogg: .ogg
         case .opus: .opus
@@ -29,6 +30,8 @@ extension Attack {
             return try ImageCodecAttack.encodeJPEG(image, quality: quality)
         case let (.png, .image(image)):
             return try ImageCodecAttack.encodePNG(image)
+        case let (.webp(quality), .image(image)):
+            return try ImageCodecAttack.encodeWebP(image, quality: quality)
         case (.mp3, .audio(let audio)), (.ogg, .audio(let audio)), (.opus, .audio(let audio)):
             return try AudioCodecAttack.encode(audio, for: self)
         default:

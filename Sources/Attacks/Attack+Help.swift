@@ -22,6 +22,7 @@ extension Attack {
         row("jpeg", "jpeg:Q", "quality", "1...100", .image,
             "JPEG re-save with libjpeg, 4:2:0 chroma (alpha is lost)"),
         row("png", "png", "", "", .image, "PNG re-save at 8 bits per sample"),
+        row("webp", "webp:Q", "quality", "1...100", .image, "lossy WebP re-save (libwebp, VP8)"),
         row("resize", "resize:F", "factor", "× (0.01...16)", .image,
             "scale both sides by F, Lanczos-3, antialiased"),
         row("resize-short", "resize-short:PX", "short side", "pixels", .image,

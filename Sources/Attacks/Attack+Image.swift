@@ -15,6 +15,8 @@ extension Attack {
         switch self {
         case let .jpeg(quality):
             return try ImageCodecAttack.jpeg(image, quality: quality)
+        case let .webp(quality):
+            return try ImageCodecAttack.webp(image, quality: quality)
         case .png:
             return try ImageCodecAttack.png(image)
         case let .resize(factor):

@@ -18,6 +18,8 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
     case jpeg(quality: Int)
     /// Encode as an 8-bit PNG and decode: quantisation to 256 levels.
     case png
+    /// Encode as lossy WebP (libwebp, VP8) at this quality (1...100, cwebp's scale) and decode.
+    case webp(quality: Int)
     /// Scale both sides by `factor` with antialiased Lanczos-3; the result is
     /// `round(w·f) × round(h·f)`.
     case resize(factor: Double)
@@ -83,7 +85,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
     /// The kind of media the attack works on; `nil` for `noise`, which works on both.
     public var mediaKind: MediaKind? {
         switch self {
-        case .jpeg, .png, .resize, .resizeShort, .crop, .centerCrop, .rotate, .flip, .aspect,
+        case .jpeg, .png, .webp, .resize, .resizeShort, .crop, .centerCrop, .rotate, .flip, .aspect,
              .blur, .median, .brightness, .contrast, .gamma:
             .image
         case .mp3, .ogg, .opus, .aac, .resample, .lowpass, .highpass, .audioNoise, .volume, .excerpt,
@@ -104,6 +106,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .jpeg: "jpeg"
         case .png: "png"
+        case .webp: "webp"
         case .resize: "resize"
         case .resizeShort: "resize-short"
         case .crop: "crop"
@@ -139,6 +142,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         return switch self {
         case let .jpeg(quality): "jpeg:\(quality)"
         case .png: "png"
+        case let .webp(quality): "webp:\(quality)"
         case let .resize(factor): "resize:\(f(factor))"
         case let .resizeShort(pixels): "resize-short:\(pixels)"
         case let .crop(area): "crop:\(f(area))"

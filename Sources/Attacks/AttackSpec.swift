@@ -29,6 +29,8 @@ private struct SpecReader {
             attack = .jpeg(quality: try int(1, in: 1...100, "JPEG quality"))
         case "png":
             attack = .png
+        case "webp":
+            attack = .webp(quality: try int(1, in: 1...100, "WebP quality"))
         case "resize":
             attack = .resize(factor: try double(1, in: 0.01...16, "resize factor"))
         case "resize-short":

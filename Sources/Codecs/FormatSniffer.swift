@@ -14,6 +14,7 @@ public enum FormatSniffer {
         if starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
         if starts([0xFF, 0xD8, 0xFF]) { return .jpeg }
         if starts(Array("RIFF".utf8)) && starts(Array("WAVE".utf8), at: 8) { return .wav }
+        if starts(Array("RIFF".utf8)) && starts(Array("WEBP".utf8), at: 8) { return .webp }
         if starts(Array("RF64".utf8)) && starts(Array("WAVE".utf8), at: 8) { return .wav }
         if starts(Array("fLaC".utf8)) { return .flac }
         if starts(Array("OggS".utf8)) {

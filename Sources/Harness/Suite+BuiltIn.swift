@@ -34,8 +34,11 @@ extension Suite {
                     "brightness:1.2", "contrast:0.8", "gamma:0.8"]
             .map { SuiteAttack($0, media: .image) }
         let stretch = ["rotate:15", "flip", "aspect:1.2"].map { SuiteAttack($0, media: .image, stretch: true) }
+        // WebP is not among the targets; web-scale datasets store much of their media in it.
+        let webp = [SuiteAttack("webp:75", media: .image),
+                    SuiteAttack("resize-short:256,center-crop:256x256,webp:75", label: "training chain, WebP 75", media: .image)]
         return plain + [SuiteAttack(trainingChain, label: "training chain", media: .image)] + more
-            + [SuiteAttack("resize:0.75,crop:0.8,jpeg:75", label: "resize+crop+JPEG", media: .image)] + stretch
+            + [SuiteAttack("resize:0.75,crop:0.8,jpeg:75", label: "resize+crop+JPEG", media: .image)] + webp + stretch
     }()
 
     static let standardAudioAttacks: [SuiteAttack] = {

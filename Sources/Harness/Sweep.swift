@@ -118,7 +118,7 @@ extension Attack {
     /// without one (`flip`, `png`, `mono`, `center-crop`).
     var strength: Double? {
         switch self {
-        case let .jpeg(quality): Double(quality)
+        case let .jpeg(quality), let .webp(quality): Double(quality)
         case let .resize(factor), let .aspect(factor), let .brightness(factor), let .contrast(factor),
              let .speed(factor): factor
         case let .resizeShort(pixels): Double(pixels)

@@ -8,6 +8,8 @@ public enum MediaKind: String, Sendable, Codable {
 public enum ContainerFormat: String, Sendable, Codable, CaseIterable {
     case png
     case jpeg
+    /// WebP, lossy (VP8) or lossless (VP8L), read and written through libwebp.
+    case webp
     case wav
     case flac
     /// Ogg with a Vorbis stream.
@@ -18,7 +20,7 @@ public enum ContainerFormat: String, Sendable, Codable, CaseIterable {
 
     public var kind: MediaKind {
         switch self {
-        case .png, .jpeg: .image
+        case .png, .jpeg, .webp: .image
         case .wav, .flac, .ogg, .opus, .mp3: .audio
         }
     }
@@ -29,6 +31,7 @@ public enum ContainerFormat: String, Sendable, Codable, CaseIterable {
         switch pathExtension.lowercased() {
         case "png": self = .png
         case "jpg", "jpeg", "jpe", "jfif": self = .jpeg
+        case "webp": self = .webp
         case "wav", "wave": self = .wav
         case "flac": self = .flac
         case "ogg", "oga": self = .ogg

@@ -14,7 +14,7 @@ extension TracemarkCommand {
                 resize:0.75,crop:0.8,jpeg:75 or mp3:128,speed:1.02; "none" applies nothing. The \
                 same SPEC, input and --seed always give the same output.
 
-                OUTPUT's extension chooses its format (.png .jpg .wav .flac .ogg .opus .mp3). When \
+                OUTPUT's extension chooses its format (.png .jpg .webp .wav .flac .ogg .opus .mp3). When \
                 the last attack is the output's own codec (jpeg:75 to a .jpg, mp3:128 to a .mp3), \
                 OUTPUT is the very file that attack encoded, not a second encoding of it. \
                 Otherwise JPEG is written at quality 95 with full-resolution chroma, MP3, Vorbis and \
@@ -45,7 +45,7 @@ extension TracemarkCommand {
                 throw ValidationError("--attack: \(error)")
             }
             guard outputFormat != nil else {
-                throw ValidationError("\(output): the output must end in .png, .jpg, .wav, .flac, .ogg, .opus or .mp3")
+                throw ValidationError("\(output): the output must end in .png, .jpg, .webp, .wav, .flac, .ogg, .opus or .mp3")
             }
         }
 

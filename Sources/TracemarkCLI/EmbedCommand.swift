@@ -8,9 +8,10 @@ extension TracemarkCommand {
         static let configuration = CommandConfiguration(
             abstract: "Mark an image or audio file with a 64-bit payload under a key.",
             discussion: """
-                The output format follows OUTPUT's extension (.png, .jpg/.jpeg for images; .wav, \
+                The output format follows OUTPUT's extension (.png, .jpg/.jpeg, .webp for images; .wav, \
                 .flac, .ogg, .opus, .mp3 for audio, which keeps the input's rate, channels and, where \
-                it applies, sample format). Alpha, ICC profile and EXIF are kept. The input is never \
+                it applies, sample format). Alpha, ICC profile and EXIF are kept (WebP keeps alpha \
+                only). The input is never \
                 modified; the output is written atomically. Prints one JSON line: payload, key id, \
                 quality of the mark (PSNR and SSIM, or SNR), time.
                 """
@@ -30,7 +31,7 @@ extension TracemarkCommand {
         @Option(help: "Mark amplitude relative to the default (1: images fill their perceptual budget, PSNR ≥ 39 dB; audio about 30.5 dB SNR; 2 is 6 dB stronger).")
         var strength: Double = 1
 
-        @Option(help: "JPEG quality of an image output, 1–100.")
+        @Option(help: "JPEG or WebP quality of an image output, 1–100.")
         var quality: Int = 92
 
         func validate() throws {
@@ -45,7 +46,7 @@ extension TracemarkCommand {
                 do { payload = try Payload(hex: self.payload) } catch { throw CommandFailure(description: "\(error)") }
                 let key = try keyOption.load()
                 guard let format = ContainerFormat(pathExtension: (output as NSString).pathExtension) else {
-                    throw CommandFailure(description: "\(output): the output must end in .png, .jpg, .wav, .flac, .ogg, .opus or .mp3")
+                    throw CommandFailure(description: "\(output): the output must end in .png, .jpg, .webp, .wav, .flac, .ogg, .opus or .mp3")
                 }
                 if isSameFile(input, output) {
                     throw CommandFailure(description: "\(output): is the input; write the marked copy elsewhere")

@@ -8,7 +8,7 @@ struct TracemarkCommand: ParsableCommand {
         commandName: "tracemark",
         abstract: "Embed and detect invisible, keyed creator marks in images and audio.",
         discussion: """
-            Media are recognised by content (PNG, JPEG, WAV, FLAC, Ogg Vorbis, Opus, MP3), never by \
+            Media are recognised by content (PNG, JPEG, WebP, WAV, FLAC, Ogg Vorbis, Opus, MP3), never by \
             file name. Exit codes: 0 success, 1 nothing found (detect), 2 an input failed.
             """,
         version: "0.1.0",

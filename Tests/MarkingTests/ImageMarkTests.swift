@@ -35,7 +35,7 @@ struct ImageMarkTests {
 
     @Test(arguments: [
         ("plasma_forest_path.jpg", "jpeg:75"), ("plasma_forest_path.jpg", "resize:0.5,jpeg:75"),
-        ("plasma_forest_path.jpg", "resize:0.25"), ("skimage_coffee.png", "jpeg:50"),
+        ("plasma_forest_path.jpg", "resize:0.25"), ("plasma_forest_path.jpg", "resize:0.5,webp:75"), ("skimage_coffee.png", "jpeg:50"),
         ("plasma_fallen_leaf.jpg", "crop:0.25"), ("plasma_fallen_leaf.jpg", "rotate:5"),
     ])
     func payloadSurvives(name: String, attack: String) throws {

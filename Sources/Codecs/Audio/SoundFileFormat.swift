@@ -15,7 +15,7 @@ enum SoundFileFormat {
         case .flac: Int32(SF_FORMAT_FLAC)
         case .ogg, .opus: Int32(SF_FORMAT_OGG)
         case .mp3: Int32(SF_FORMAT_MPEG)
-        case .png, .jpeg: nil
+        case .png, .jpeg, .webp: nil
         }
     }
 

@@ -1,6 +1,6 @@
 import Media
 
-/// Reads and writes PNG and JPEG images in memory, through libpng and libjpeg-turbo.
+/// Reads and writes PNG, JPEG and WebP images in memory, through libpng, libjpeg-turbo and libwebp.
 ///
 /// Formats are recognised from content (``FormatSniffer``), never from a file name. Every failure
 /// is a ``CodecError``: damaged or truncated data (including a JPEG that ends early, which libjpeg
@@ -11,6 +11,12 @@ public enum ImageCodec {
     /// - Complexity: reads only the chunks or markers before the image data.
     public static func probe(_ bytes: [UInt8]) throws -> ImageInfo {
         let format = try imageFormat(of: bytes)
+        if format == .webp {
+            let header = try WebPCodec.header(bytes)
+            return ImageInfo(format: .webp, width: header.width, height: header.height,
+                             colorModel: header.hasAlpha ? .rgba : .rgb, bitDepth: 8, isInterlaced: false,
+                             hasICCProfile: false, exifOrientation: nil)
+        }
         let header = try ImageShim.decode(bytes, format: format, options: ImageDecodeOptions(), headerOnly: true)
         guard let colorModel = ColorModel(channelCount: header.channels) else {
             throw CodecError.corrupt(format: format, reason: "decoder reported \(header.channels) channels")
@@ -29,12 +35,14 @@ public enum ImageCodec {
     ///   (``ImageMetadata/bitDepth`` 16), Adam7 interlacing is undone.
     /// - JPEG: baseline and progressive, gray or colour. CMYK throws
     ///   ``CodecError/unsupported(format:reason:)``.
+    /// - WebP: lossy or lossless, RGB or RGBA (libwebp; no ICC profile or EXIF is read).
     ///
     /// ICC profile, EXIF block and EXIF orientation go to ``PlanarImage/metadata``; orientation is
     /// reported, not applied.
     /// - Complexity: O(pixels), one pass to convert the library's rows to planes.
     public static func decode(_ bytes: [UInt8], options: ImageDecodeOptions = .init()) throws -> PlanarImage {
         let format = try imageFormat(of: bytes)
+        if format == .webp { return try decodeWebP(bytes, options: options) }
         if format == .jpeg, ![1, 2, 4, 8].contains(options.jpegScaleDenominator) {
             throw CodecError.unsupported(
                 format: .jpeg, reason: "scale denominator \(options.jpegScaleDenominator) is not 1, 2, 4 or 8")
@@ -77,10 +85,12 @@ public enum ImageCodec {
         return PlanarImage(width: width, height: height, colorModel: colorModel, planes: planes, metadata: metadata)
     }
 
-    /// Encodes `image` as a PNG or JPEG file.
+    /// Encodes `image` as a PNG, JPEG or WebP file.
     ///
     /// - PNG: 8 or 16 bits (``ImageEncodeOptions/pngBitDepth``), in the image's colour model.
     /// - JPEG: gray stays gray, RGB is stored as YCbCr; an alpha plane is dropped (JPEG has none).
+    /// - WebP: lossy (VP8) at ``ImageEncodeOptions/quality`` on cwebp's scale; gray becomes RGB,
+    ///   alpha is kept; no ICC profile or EXIF (libwebp's simple API writes none).
     ///
     /// Samples are clamped to `0...1` and rounded to the nearest integer level. With
     /// ``ImageEncodeOptions/keepMetadata`` the ICC profile and EXIF block are written as they are.
@@ -102,6 +112,14 @@ public enum ImageCodec {
             }
             bitDepth = 8
             planes = Array(image.planes.prefix(image.colorModel.colorChannelCount))
+        case .webp:
+            // WebP has no gray model: gray is written as RGB.
+            bitDepth = 8
+            switch image.colorModel {
+            case .gray: planes = [image.planes[0], image.planes[0], image.planes[0]]
+            case .grayAlpha: planes = [image.planes[0], image.planes[0], image.planes[0], image.planes[1]]
+            case .rgb, .rgba: planes = image.planes
+            }
         default:
             throw CodecError.encodeFailed(format: format, reason: "not an image format")
         }
@@ -118,12 +136,38 @@ public enum ImageCodec {
                 initialized = buffer.count
             }
         }
+        if format == .webp {
+            return try WebPCodec.encode(pixels: pixels, width: image.width, height: image.height,
+                                        channels: planes.count, quality: options.quality)
+        }
         let metadata = image.metadata
         return try ImageShim.encode(
             pixels: pixels, width: image.width, height: image.height, channels: planes.count, bitDepth: bitDepth,
             iccProfile: options.keepMetadata ? metadata.iccProfile : nil,
             exif: options.keepMetadata ? metadata.exif : nil, format: format, options: options
         )
+    }
+
+    /// A WebP decoded through libwebp into planes, as ``decode(_:options:)`` returns them.
+    private static func decodeWebP(_ bytes: [UInt8], options: ImageDecodeOptions) throws -> PlanarImage {
+        let (pixels, header) = try WebPCodec.decode(bytes, maxPixels: options.maxPixels)
+        let channels = header.hasAlpha ? 4 : 3
+        let pixelCount = header.width * header.height
+        let colorModel: ColorModel = options.luminanceOnly ? .gray : (header.hasAlpha ? .rgba : .rgb)
+        let planes = pixels.withUnsafeBufferPointer { source in
+            PixelConversion.makePlanes(count: colorModel.channelCount, length: pixelCount) { planes in
+                if options.luminanceOnly {
+                    PixelConversion.luma(source.baseAddress!, pixelCount: pixelCount, channels: channels,
+                                         bytesPerSample: 1, into: planes[0])
+                } else {
+                    PixelConversion.deinterleave8(source.baseAddress!, pixelCount: pixelCount, into: planes)
+                }
+            }
+        }
+        let metadata = ImageMetadata(sourceFormat: .webp, bitDepth: 8, iccProfile: nil, exif: nil,
+                                     exifOrientation: nil, isInterlaced: false, decodeScaleDenominator: 1)
+        return PlanarImage(width: header.width, height: header.height, colorModel: colorModel, planes: planes,
+                           metadata: metadata)
     }
 
     /// The image container `bytes` hold, from their signature.
