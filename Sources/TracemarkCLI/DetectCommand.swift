@@ -58,7 +58,9 @@ extension TracemarkCommand {
             let bytes = try MediaFile.readBytes(atPath: path)
             guard let format = FormatSniffer.format(of: bytes) else { throw CodecError.unrecognizedFormat }
             if format.kind == .audio {
-                let result = audioDetector.detect(try AudioCodec.decode(bytes), options: AudioDetectOptions(threshold: threshold))
+                // Only the part the detector analyses is decoded: memory stays bounded for long files.
+                let audio = try AudioCodec.decode(bytes, maximumSeconds: AudioAnalysis.maximumAnalysedDuration)
+                let result = audioDetector.detect(audio, options: AudioDetectOptions(threshold: threshold))
                 return DetectReport(file: path, audio: result, keyID: audioDetector.codebook.keyID, timeMs: milliseconds(since: start))
             }
             let luma = try ImageCodec.decodeLuminance(bytes, minimumShortSide: ImageDetector.workingShortSide)

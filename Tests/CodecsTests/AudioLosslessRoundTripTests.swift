@@ -21,6 +21,21 @@ struct AudioLosslessRoundTripTests {
         #expect(mismatch == nil, "\(name) after \(container) round trip")
     }
 
+    @Test("a decode limited to N seconds is the first N seconds of the full decode",
+          .enabled(if: Corpus.isAvailable, Corpus.skipMessage),
+          arguments: ["rock_metal_muldjord_chaos_god.flac", "guitar_solo_muldjord_chaos_god.wav",
+                      "orchestral_wesnoth_heroes_rite.ogg"])
+    func limitedDecodeIsAPrefix(name: String) throws {
+        let bytes = try Corpus.bytes(of: Corpus.audio(name))
+        let full = try AudioCodec.decode(bytes)
+        let part = try AudioCodec.decode(bytes, maximumSeconds: 7.5)
+        #expect(part.frameCount == Int((7.5 * Double(full.sampleRate)).rounded(.up)))
+        #expect(part.sampleRate == full.sampleRate && part.metadata == full.metadata)
+        for (a, b) in zip(part.channels, full.channels) { #expect(a[...] == b[0..<part.frameCount]) }
+        // Longer than the file: the whole file.
+        #expect(try AudioCodec.decode(bytes, maximumSeconds: 3600).frameCount == full.frameCount)
+    }
+
     /// Content that really uses the wider formats: a corpus excerpt at −3 dB (×0.7) is no longer
     /// on the 16-bit grid, so a writer that silently dropped to 16 bits would fail.
     @Test("wider sample formats made from corpus audio are bit-exact",

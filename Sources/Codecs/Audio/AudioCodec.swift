@@ -57,21 +57,26 @@ public enum AudioCodec {
     /// overshoot ±1 slightly where the source was loud; samples are not clipped here.
     /// `metadata` records the container and the stored sample format, so that
     /// ``encode(_:options:)`` can write the same kind of file back.
+    /// - Parameter maximumSeconds: stop after this much audio (the audio detector analyses at most
+    ///   a clip's first 120 s, so an hour-long file need not be held in memory to be checked); the
+    ///   rest of the file is then neither decoded nor checked for damage. `nil` decodes everything.
     /// - Complexity: O(frames × channels), one pass, no per-sample allocation.
     /// - Throws: ``CodecError``.
-    public static func decode(_ bytes: [UInt8]) throws -> AudioBuffer {
+    public static func decode(_ bytes: [UInt8], maximumSeconds: Double? = nil) throws -> AudioBuffer {
         let file = try open(bytes)
         let channelCount = Int(file.info.channels)
-        let claimed = file.info.frames == unknownLength ? 0 : Int(file.info.frames)
+        let limit = maximumSeconds.map { max(1, Int(($0 * Double(file.info.samplerate)).rounded(.up))) } ?? .max
+        let claimed = file.info.frames == unknownLength ? 0 : min(Int(file.info.frames), limit)
         var planes = [[Float]](repeating: [], count: channelCount)
         let reserve = min(claimed, maximumReservedSamples / channelCount)
         for channel in planes.indices { planes[channel].reserveCapacity(reserve) }
 
         var interleaved = [Float](repeating: 0, count: chunkFrames * channelCount)
         var scratch = [Float](repeating: 0, count: chunkFrames * channelCount)
-        while true {
+        while planes[0].count < limit {
+            let wanted = min(chunkFrames, limit - planes[0].count)
             let frames = interleaved.withUnsafeMutableBufferPointer { buffer in
-                file.readFrames(into: buffer.baseAddress!, frames: chunkFrames)
+                file.readFrames(into: buffer.baseAddress!, frames: wanted)
             }
             guard frames > 0 else { break }
             if channelCount == 1 {

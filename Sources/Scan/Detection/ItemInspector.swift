@@ -60,7 +60,7 @@ struct ItemInspector: Sendable {
 
         case .audio:
             if options.decodeOnly {
-                do { _ = try AudioCodec.decode(bytes) } catch {
+                do { _ = try AudioCodec.decode(bytes, maximumSeconds: AudioAnalysis.maximumAnalysedDuration) } catch {
                     return .record(.failure(item.name, kind: "audio", error: error))
                 }
                 times.decode += lap()
@@ -71,7 +71,8 @@ struct ItemInspector: Sendable {
                 return .record(.failure(item.name, kind: "audio", error: ScanError.audioUnavailable))
             }
             let audio: AudioBuffer
-            do { audio = try AudioCodec.decode(bytes) } catch {
+            // Only the part the detector analyses is decoded: memory stays bounded for long files.
+            do { audio = try AudioCodec.decode(bytes, maximumSeconds: AudioAnalysis.maximumAnalysedDuration) } catch {
                 return .record(.failure(item.name, kind: "audio", error: error))
             }
             times.decode += lap()
