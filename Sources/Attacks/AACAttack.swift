@@ -37,17 +37,8 @@ enum AACAttack {
         try run(ffmpeg, ["-i", source, "-c:a", "aac", "-b:a", "\(kbps)k", encoded])
         try run(ffmpeg, ["-i", encoded, "-c:a", "pcm_f32le", decodedPath])
 
-        var decoded = try AudioCodec.decode(try MediaFile.readBytes(atPath: decodedPath))
-        if decoded.sampleRate != audio.sampleRate {
-            decoded = Resampler.resample(decoded, to: audio.sampleRate)
-        }
-        guard decoded.channelCount == audio.channelCount else {
-            throw AttackError.externalProgram("ffmpeg's AAC round trip gave \(decoded.channelCount) channels from \(audio.channelCount)")
-        }
-        let lag = AudioAlignment.lag(of: decoded, relativeTo: audio)
-        var result = AudioAlignment.aligned(decoded, lag: lag, frameCount: audio.frameCount)
-        result.metadata = audio.metadata
-        return result
+        let decoded = try AudioCodec.decode(try MediaFile.readBytes(atPath: decodedPath))
+        return try AudioCodecAttack.restored(decoded, like: audio, codec: .wav)
     }
 
     /// The `ffmpeg` executable on `PATH`.

@@ -70,13 +70,19 @@ enum AudioCodecAttack {
     /// Encoded, decoded, brought back to the input's rate, aligned and cut to its length.
     static func roundTrip(_ audio: AudioBuffer, attack: Attack) throws -> AudioBuffer {
         let encoded = try encode(audio, for: attack)
-        var decoded = try AudioCodec.decode(encoded)
+        return try restored(try AudioCodec.decode(encoded), like: audio, codec: attack.codecFormat ?? .wav)
+    }
+
+    /// A codec's decoded output brought back to `audio`'s rate, aligned with it (the codec's delay,
+    /// ±4096 frames, shifted out), cut or padded to its length, with its metadata.
+    /// - Throws: ``CodecError/corrupt(format:reason:)`` when the channel count changed.
+    static func restored(_ decoded: AudioBuffer, like audio: AudioBuffer, codec: ContainerFormat) throws -> AudioBuffer {
+        var decoded = decoded
         if decoded.sampleRate != audio.sampleRate {
             decoded = Resampler.resample(decoded, to: audio.sampleRate)
         }
         guard decoded.channelCount == audio.channelCount else {
-            throw CodecError.corrupt(format: attack.codecFormat ?? .wav,
-                                     reason: "decoded \(decoded.channelCount) channels from \(audio.channelCount)")
+            throw CodecError.corrupt(format: codec, reason: "decoded \(decoded.channelCount) channels from \(audio.channelCount)")
         }
         let lag = AudioAlignment.lag(of: decoded, relativeTo: audio)
         var result = AudioAlignment.aligned(decoded, lag: lag, frameCount: audio.frameCount)
