@@ -7,9 +7,10 @@ import Foundation
 ///           on at most the first 20 s: one fold per (speed, phase), every offset scored at once
 ///           by cyclic correlation with the pilot → the best 6 distinct alignments
 ///  refine   each on the whole analysed clip: speed by halving steps from 0.001 until the drift
-///           over the clip is below ⅛ cell, then the neighbouring phases, then half a phase
-///           (64 samples) either side, from the fine frames half a hop later
-///  test     the best 4 distinct refined alignments: payload chips → χ², polar list decoding, CRC
+///           over the clip is below ⅛ cell, then the neighbouring phases; and its twin half a
+///           phase (64 samples) off the frame grid, from the fine frames half a hop later
+///  test     the best 4 distinct refined alignments, each on the grid and at its twin (8 readings):
+///           payload chips → χ², polar list decoding, CRC
 /// ```
 /// Two alignments are distinct when their block starts differ by at least a cell; closer ones read
 /// nearly the same chips with the same weights, and testing both would waste the union bound.
