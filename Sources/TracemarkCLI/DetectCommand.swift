@@ -26,6 +26,9 @@ extension TracemarkCommand {
         @Option(help: "Report a mark only when its false-positive probability is at most this.")
         var threshold: Double = ImageDetectOptions.defaultThreshold
 
+        @Flag(help: "Audio: search replay speeds 0.8–1.25 instead of 0.97–1.03 (several times slower).")
+        var wideSpeedSearch = false
+
         func validate() throws {
             guard threshold > 0, threshold < 1 else { throw ValidationError("--threshold must be in (0, 1)") }
         }
@@ -60,7 +63,8 @@ extension TracemarkCommand {
             if format.kind == .audio {
                 // Only the part the detector analyses is decoded: memory stays bounded for long files.
                 let audio = try AudioCodec.decode(bytes, maximumSeconds: AudioAnalysis.maximumAnalysedDuration)
-                let result = audioDetector.detect(audio, options: AudioDetectOptions(threshold: threshold))
+                let speeds: AudioSpeedSearch = wideSpeedSearch ? .wide : .standard
+                let result = audioDetector.detect(audio, options: AudioDetectOptions(threshold: threshold, speeds: speeds))
                 return DetectReport(file: path, audio: result, keyID: audioDetector.codebook.keyID, timeMs: milliseconds(since: start))
             }
             let luma = try ImageCodec.decodeLuminance(bytes, minimumShortSide: ImageDetector.workingShortSide)

@@ -69,6 +69,30 @@ struct AudioSyncTests {
         #expect(abs((result.speed ?? 0) - 1.02) < 0.002, "speed \(result.speed ?? 0)")
     }
 
+    /// Replay speeds outside the standard ±3 % are found only by the wide search (0.8–1.25), which
+    /// searches the same way over more speeds.
+    @Test(arguments: [0.88, 1.15])
+    func wideSearchFindsLargeSpeedChanges(speed: Double) {
+        let clip = AudioBuffer(sampleRate: AudioLayout.sampleRate, channels: [Resampler.resample(Self.marked, ratio: 1 / speed)])
+        let standard = Self.detector.detect(clip)
+        #expect(!standard.detected && standard.payload == nil)
+        let wide = Self.detector.detect(clip, options: AudioDetectOptions(speeds: .wide))
+        #expect(wide.payload == Self.payload, "fpr \(wide.falsePositiveProbability)")
+        #expect(abs((wide.speed ?? 0) - speed) < 0.003, "speed \(wide.speed ?? 0)")
+    }
+
+    @Test func wideSearchStaysSilentWithoutTheMark() throws {
+        var random = SplitMix(seed: 9)
+        let noise = (0..<(10 * AudioLayout.sampleRate)).map { _ in Float(0.1 * random.gaussian()) }
+        let analysis = AudioAnalysis(AudioBuffer(sampleRate: AudioLayout.sampleRate, channels: [noise]), speeds: .wide)
+        for seed in 0..<8 {
+            let key = try MarkKey(bytes: (0..<32).map { UInt8(truncatingIfNeeded: $0 &* 17 &+ seed) })
+            let result = AudioDetector(key: key).detect(analysis)
+            #expect(!result.detected && result.payload == nil)
+            #expect(result.falsePositiveProbability > 1e-6)
+        }
+    }
+
     @Test func unmarkedNoiseAndOtherKeysStaySilent() throws {
         var random = SplitMix(seed: 5)
         let noise = (0..<(10 * AudioLayout.sampleRate)).map { _ in Float(0.1 * random.gaussian()) }

@@ -39,24 +39,26 @@ public final class AudioAnalysis: Sendable {
         var halfHop: Bool
     }
 
-    /// Analyses `audio` (any rate and channel count; the mono mix is used).
+    /// Analyses `audio` (any rate and channel count; the mono mix is used), searching replay speeds
+    /// in `speeds`.
     /// - Complexity: O(n) to resample, O(n log N) for the spectrum, plus the coarse search:
-    ///   31 speeds × 4 phases over at most the first 20 s.
-    public convenience init(_ audio: AudioBuffer) {
+    ///   31 speeds (``AudioSpeedSearch/standard``; 226 for ``AudioSpeedSearch/wide``) × 4 phases
+    ///   over at most the first 20 s.
+    public convenience init(_ audio: AudioBuffer, speeds: AudioSpeedSearch = .standard) {
         var limited = audio
         let maximumFrames = Int(Self.maximumAnalysedDuration * Double(audio.sampleRate))
         if audio.frameCount > maximumFrames {
             limited.channels = audio.channels.map { Array($0[0..<maximumFrames]) }
         }
-        self.init(internalSamples: InternalSignal.internalMix(limited), duration: audio.duration)
+        self.init(internalSamples: InternalSignal.internalMix(limited), duration: audio.duration, speeds: speeds)
     }
 
     /// Analyses a mono signal already at the internal rate (16 kHz).
-    init(internalSamples x: [Float], duration: Double? = nil) {
+    init(internalSamples x: [Float], duration: Double? = nil, speeds: AudioSpeedSearch = .standard) {
         self.duration = duration ?? Double(x.count) / Double(AudioLayout.sampleRate)
-        spectrum = ClipSpectrum(x)
-        halfHopSpectrum = ClipSpectrum(Array(x.dropFirst(ClipSpectrum.hop / 2)))
-        coarse = AudioSync.coarseFolds(spectrum)
+        spectrum = ClipSpectrum(x, fastestSpeed: speeds.range.upperBound)
+        halfHopSpectrum = ClipSpectrum(Array(x.dropFirst(ClipSpectrum.hop / 2)), fastestSpeed: speeds.range.upperBound)
+        coarse = AudioSync.coarseFolds(spectrum, speeds: speeds)
     }
 
     /// The whole-clip fold at (speed, phase), computed once; with `halfHop`, from the fine frames
@@ -82,9 +84,11 @@ struct ClipSpectrum: Sendable {
     /// Fine-frame hop at the internal rate (a quarter cell).
     static let hop = 128
     static let framesPerCell = AudioLayout.cellLength / hop
-    /// Power is kept for bins below this: 7000 Hz × the fastest speed searched, plus margin.
-    static let binLimit = 234
-    static let stride = binLimit + 1
+    /// Power is kept for bins below this: 7000 Hz × the fastest speed searched, plus margin (234
+    /// for the standard search up to 1.03), at most the FFT's 257 bins.
+    let binLimit: Int
+    /// Values per fine frame in ``prefix``.
+    var stride: Int { binLimit + 1 }
 
     /// Internal-rate samples analysed.
     let sampleCount: Int
@@ -100,12 +104,14 @@ struct ClipSpectrum: Sendable {
     /// noise floor.
     let gateFloor: [Float]
 
-    init(_ x: [Float]) {
+    init(_ x: [Float], fastestSpeed: Double = AudioSpeedSearch.standard.range.upperBound) {
         sampleCount = x.count
         let frames = x.count >= AudioLayout.fftSize ? (x.count - AudioLayout.fftSize) / Self.hop + 1 : 0
         frameCount = frames
-        prefix = Self.cumulativePower(x, frames: frames)
-        (noiseFloor, bandWeights, gateFloor) = Self.bandStatistics(prefix: prefix, frames: frames)
+        let highest = (AudioLayout.highestFrequency * fastestSpeed / AudioLayout.binWidth).rounded(.up)
+        binLimit = min(AudioLayout.fftSize / 2 + 1, Int(highest) + 3)
+        prefix = Self.cumulativePower(x, frames: frames, binLimit: binLimit)
+        (noiseFloor, bandWeights, gateFloor) = Self.bandStatistics(prefix: prefix, frames: frames, stride: binLimit + 1)
     }
 
     /// Number of whole cells at `speed` starting from fine frame `phase`.
@@ -116,7 +122,8 @@ struct ClipSpectrum: Sendable {
 
     static let window: [Float] = Window.hann(count: AudioLayout.fftSize)
 
-    static func cumulativePower(_ x: [Float], frames: Int) -> [Double] {
+    static func cumulativePower(_ x: [Float], frames: Int, binLimit: Int) -> [Double] {
+        let stride = binLimit + 1
         var prefix = [Double](repeating: 0, count: frames * stride)
         let fft = RealFFT.shared(shape: [AudioLayout.fftSize])
         let frame = AlignedFloatBuffer(count: AudioLayout.fftSize)
@@ -148,12 +155,12 @@ struct ClipSpectrum: Sendable {
         var index: [Int]
         var fraction: [Double]
 
-        init(speed: Double) {
+        init(speed: Double, binLimit: Int) {
             index = []
             fraction = []
             for edge in AudioLayout.bandBinEdges {
                 // Bin k covers [k − ½, k + ½); a boundary between bins scales with the speed.
-                let position = min(Double(ClipSpectrum.binLimit) - 1, (Double(edge) - 0.5) * speed + 0.5)
+                let position = min(Double(binLimit) - 1, (Double(edge) - 0.5) * speed + 0.5)
                 let k = Int(position.rounded(.down))
                 index.append(k)
                 fraction.append(position - Double(k))
@@ -165,7 +172,7 @@ struct ClipSpectrum: Sendable {
     @inline(__always)
     func bandPowers(frame t: Int, edges: Edges, into out: UnsafeMutablePointer<Float>) {
         prefix.withUnsafeBufferPointer { p in
-            let base = t * Self.stride
+            let base = t * stride
             var previous = 0.0
             for e in 0...AudioLayout.bandCount {
                 let k = edges.index[e]
@@ -179,13 +186,13 @@ struct ClipSpectrum: Sendable {
 
     static let noiseGateFactor: Float = 3
 
-    static func bandStatistics(prefix: [Double], frames: Int) -> (floor: [Float], weights: [Float], gate: [Float]) {
+    static func bandStatistics(prefix: [Double], frames: Int, stride: Int) -> (floor: [Float], weights: [Float], gate: [Float]) {
         let bands = AudioLayout.bandCount
         let edges = AudioLayout.bandBinEdges
         var perBand = [[Float]](repeating: [], count: bands)
         var density = [Double](repeating: 0, count: bands)
         for t in Swift.stride(from: 0, to: frames, by: framesPerCell) {
-            let base = t * Self.stride
+            let base = t * stride
             for b in 0..<bands {
                 let power = max(0, prefix[base + edges[b + 1]] - prefix[base + edges[b]])
                 perBand[b].append(Float(power))

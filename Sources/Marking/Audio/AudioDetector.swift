@@ -5,11 +5,31 @@ import Media
 public struct AudioDetectOptions: Sendable {
     /// Largest false-positive probability at which a mark is reported (per clip).
     public var threshold: Double
+    /// Replay speeds searched (``detect(_:options:)-(AudioBuffer,_)`` only: an ``AudioAnalysis``
+    /// is built with its own).
+    public var speeds: AudioSpeedSearch
 
     public static let defaultThreshold = 1e-9
 
-    public init(threshold: Double = defaultThreshold) {
+    public init(threshold: Double = defaultThreshold, speeds: AudioSpeedSearch = .standard) {
         self.threshold = threshold
+        self.speeds = speeds
+    }
+}
+
+/// The replay speeds the audio detector searches. Speed changes by resampling (pitch and tempo
+/// together); a tempo change that keeps the pitch is found within about ±2 %.
+public enum AudioSpeedSearch: Sendable, Equatable {
+    /// 0.97 … 1.03: every detection, at full speed.
+    case standard
+    /// 0.8 … 1.25, as audiowmark's slow option: about 7 times the standard coarse search.
+    case wide
+
+    public var range: ClosedRange<Double> {
+        switch self {
+        case .standard: 0.97...1.03
+        case .wide: 0.8...1.25
+        }
     }
 }
 
@@ -36,7 +56,7 @@ public struct AudioDetector: Sendable {
     /// Looks for the mark in `audio`.
     /// - Complexity: O(n) in the clip's length (up to ``AudioAnalysis/maximumAnalysedDuration``).
     public func detect(_ audio: AudioBuffer, options: AudioDetectOptions = .init()) -> AudioDetection {
-        detect(AudioAnalysis(audio), options: options)
+        detect(AudioAnalysis(audio, speeds: options.speeds), options: options)
     }
 
     /// Looks for the mark in an analysed clip.

@@ -17,7 +17,8 @@ import Foundation
 /// Only pilot weights steer any choice here; the payload weights, independent of them, are read
 /// only at the end, which keeps the χ² statistic exact (see `docs/audio-mark.md`).
 enum AudioSync {
-    static let coarseSpeeds: [Double] = (-15...15).map { 1 + Double($0) * 0.002 }
+    /// Step of the coarse speed grid; the refinement halves its way down from half of it.
+    static let coarseSpeedStep = 0.002
     static let coarsePhases = [0, 1, 2, 3]
     static let coarseDuration = 20.0
     static let coarseCells = Int(coarseDuration * Double(AudioLayout.sampleRate) / Double(AudioLayout.cellLength))
@@ -26,10 +27,17 @@ enum AudioSync {
     static let refinedCandidates = 6
     static let firstRefineStep = 0.001
 
+    /// The coarse speed grid: 1 + k · 0.002 for every k that falls in `search`'s range.
+    static func coarseSpeeds(_ search: AudioSpeedSearch) -> [Double] {
+        let low = Int(((search.range.lowerBound - 1) / coarseSpeedStep).rounded())
+        let high = Int(((search.range.upperBound - 1) / coarseSpeedStep).rounded())
+        return (low...high).map { 1 + Double($0) * coarseSpeedStep }
+    }
+
     /// The coarse folds of a clip (key-independent).
-    static func coarseFolds(_ spectrum: ClipSpectrum) -> [CellFold] {
+    static func coarseFolds(_ spectrum: ClipSpectrum, speeds: AudioSpeedSearch = .standard) -> [CellFold] {
         guard spectrum.frameCount >= 8 * ClipSpectrum.framesPerCell else { return [] }
-        return coarseSpeeds.flatMap { spectrum.folds(speed: $0, phases: coarsePhases, cellLimit: coarseCells) }
+        return coarseSpeeds(speeds).flatMap { spectrum.folds(speed: $0, phases: coarsePhases, cellLimit: coarseCells) }
     }
 
     /// The pilot's normalised correlation with `fold` at every block offset o (the clip's first cell

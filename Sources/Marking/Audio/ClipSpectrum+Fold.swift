@@ -33,7 +33,7 @@ extension ClipSpectrum {
     /// - Parameter cellLimit: at most this many cells per phase (from the clip's start).
     func folds(speed: Double, phases: [Int], cellLimit: Int = .max) -> [CellFold] {
         let bands = AudioLayout.bandCount
-        let edges = Edges(speed: speed)
+        let edges = Edges(speed: speed, binLimit: binLimit)
         // Per phase: the fine frame centred on each cell, and the one centred on each boundary
         // between cells (boundaries[j] lies between cells j − 1 and j).
         var layouts = [(centres: [Int], boundaries: [Int])]()
