@@ -2,7 +2,8 @@
 //
 //   AudioBench table [--strength S] [--seeds N] [--attacks "a;b;…"] FILE…   SNR + recovery table
 //   AudioBench speed [--repeat N] FILE…                                  embed / detect × real time
-//   AudioBench fp [--trials N] [--clip SECONDS] [--keys-per-clip K] FILE…  false-positive calibration
+//   AudioBench fp [--trials N] [--clip SECONDS] [--keys-per-clip K] [--speeds wide] FILE…
+//                                                                        false-positive calibration
 //   AudioBench write IN OUT.wav [--strength S]                           a marked copy (listening,
 //                                                                        spectrograms)
 // Release build: swift build -c release --scratch-path .build-audiomark --product AudioBench
@@ -169,6 +170,7 @@ func falsePositives(_ commandLine: Arguments) {
     let trials = Int(commandLine.option("--trials", "100000"))!
     let clipSeconds = Double(commandLine.option("--clip", "15"))!
     let keysPerClip = Int(commandLine.option("--keys-per-clip", "100"))!
+    let speeds: AudioSpeedSearch = commandLine.option("--speeds", "standard") == "wide" ? .wide : .standard
     let thresholds = [1e-2, 1e-3, 1e-9]
     let sources = commandLine.words.map(load)
     let clipCount = (trials + keysPerClip - 1) / keysPerClip
@@ -187,7 +189,7 @@ func falsePositives(_ commandLine: Arguments) {
             let source = sources[clipIndex % sources.count]
             let chain = try! AttackChain(parsing: "excerpt:\(clipSeconds)")
             let clip = try! chain.apply(to: source, seed: UInt64(clipIndex) &* 7919)
-            let analysis = AudioAnalysis(clip)
+            let analysis = AudioAnalysis(clip, speeds: speeds)
             var local = Tally()
             let keys = min(keysPerClip, trials - clipIndex * keysPerClip)
             for _ in 0..<keys {
