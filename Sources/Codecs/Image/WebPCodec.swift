@@ -20,6 +20,9 @@ enum WebPCodec {
         guard status == VP8_STATUS_OK, features.width > 0, features.height > 0 else {
             throw .corrupt(format: .webp, reason: "unreadable WebP header (libwebp status \(status.rawValue))")
         }
+        guard features.has_animation == 0 else {
+            throw .unsupported(format: .webp, reason: "animated WebP (only still images are read)")
+        }
         return Header(width: Int(features.width), height: Int(features.height), hasAlpha: features.has_alpha != 0)
     }
 
