@@ -60,6 +60,6 @@ let package = Package(
         .testTarget(name: "AttacksTests", dependencies: ["Attacks", "Media", "Codecs", "Spectral", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Marking", "Attacks", "Codecs", "Media", "TestSupport"]),
-        .testTarget(name: "ScanTests", dependencies: ["Scan", "Marking", "Codecs", "Media", "TestSupport"]),
+        .testTarget(name: "ScanTests", dependencies: ["Scan", "Marking", "Codecs", "Media", "Spectral", "TestSupport"]),
     ]
 )

@@ -56,6 +56,9 @@ extension TracemarkCommand {
         @Option(help: "Report a mark only when its false-positive probability (over all keys) is at most this.")
         var threshold: Double = ImageDetectOptions.defaultThreshold
 
+        @Flag(help: "Audio: search replay speeds 0.8–1.25 instead of 0.97–1.03 (several times slower).")
+        var wideSpeedSearch = false
+
         func validate() throws {
             guard !keys.isEmpty else { throw ValidationError("give at least one --key") }
             guard !paths.isEmpty || filesFrom != nil else { throw ValidationError("give paths to scan, or --files-from") }
@@ -75,7 +78,8 @@ extension TracemarkCommand {
         private func scan() throws {
             let detectors = try loadKeys()
             let (writer, resumed) = try openOutput()
-            let options = ScanOptions(jobs: jobs, threshold: threshold, shard: try shard.map { try ScanShard(parsing: $0) })
+            let options = ScanOptions(jobs: jobs, threshold: threshold, shard: try shard.map { try ScanShard(parsing: $0) },
+                                      audioSpeeds: wideSpeedSearch ? .wide : .standard)
             var sources = paths.map(ScanSource.path)
             if let filesFrom { sources.append(.pathList(filesFrom)) }
 

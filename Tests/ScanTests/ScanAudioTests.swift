@@ -3,6 +3,7 @@ import Foundation
 import Marking
 import Media
 import Scan
+import Spectral
 import Testing
 import TestSupport
 
@@ -32,5 +33,25 @@ struct ScanAudioTests {
         #expect(markedRecord.keyID == ScanFixture.keyB.id && markedRecord.payload == ScanFixture.payloadB.hex)
         let cleanRecord = try #require(records.first { $0.item == "\(tar)#clean.flac" })
         #expect(cleanRecord.kind == "audio" && !cleanRecord.detected && cleanRecord.error == nil)
+    }
+
+    /// A marked clip replayed 10 % fast is outside the standard ±3 % search; the scan's wide
+    /// speed search (0.8–1.25) finds it.
+    @Test func wideSpeedSearchFindsASpedUpClip() throws {
+        let fixture = try ScanFixture.shared.get()
+        let folder = try fixture.scratch()
+        var clip = try AudioCodec.decode(try Corpus.bytes(of: Corpus.audio("guitar_solo_muldjord_chaos_god.wav")))
+        clip.channels = clip.channels.map { Array($0[0..<(15 * clip.sampleRate)]) }
+        let marked = try AudioMarker(key: ScanFixture.keyA).embed(clip, payload: ScanFixture.payloadA).audio
+        let fast = Resampler.resample(marked, ratio: 1 / 1.1)
+        try Data(try AudioCodec.encode(fast, options: AudioEncodeOptions(format: .wav))).write(to: folder.appendingPathComponent("fast.wav"))
+
+        func scan(_ speeds: AudioSpeedSearch) throws -> ScanRecord {
+            let scanner = CorpusScanner(detectors: [KeyDetector(key: ScanFixture.keyA)], options: ScanOptions(audioSpeeds: speeds))
+            return try #require(try scanner.collect([.path(folder.path)]).0.first)
+        }
+        let standard = try scan(.standard), wide = try scan(.wide)
+        #expect(!standard.detected)
+        #expect(wide.detected && wide.payload == ScanFixture.payloadA.hex, "FPR \(wide.falsePositiveProbability ?? -1)")
     }
 }

@@ -76,7 +76,7 @@ struct ItemInspector: Sendable {
                 return .record(.failure(item.name, kind: "audio", error: error))
             }
             times.decode += lap()
-            let analysis = AudioAnalysis(audio)
+            let analysis = AudioAnalysis(audio, speeds: options.audioSpeeds)
             times.analyse += lap()
             let threshold = options.threshold / Double(audioDetectors.count)
             let verdicts = audioDetectors.map { $0.audio!.verdict(for: analysis, threshold: threshold) }

@@ -19,10 +19,12 @@ public struct ScanOptions: Sendable {
     /// Read, unpack and decode every item, but look for no mark: finds damaged files at the
     /// speed of decoding, and measures the scan's floor. Records carry no key or probability.
     public var decodeOnly: Bool
+    /// Replay speeds searched in audio items (``AudioSpeedSearch/wide`` is several times slower).
+    public var audioSpeeds: AudioSpeedSearch
 
     public init(jobs: Int = 2, threshold: Double = ImageDetectOptions.defaultThreshold, shard: ScanShard? = nil,
                 maxItemBytes: Int = 256 << 20, maxPixels: Int = ImageDecodeOptions().maxPixels,
-                queueDepth: Int? = nil, decodeOnly: Bool = false) {
+                queueDepth: Int? = nil, decodeOnly: Bool = false, audioSpeeds: AudioSpeedSearch = .standard) {
         self.jobs = max(1, jobs)
         self.threshold = threshold
         self.shard = shard
@@ -30,5 +32,6 @@ public struct ScanOptions: Sendable {
         self.maxPixels = maxPixels
         self.queueDepth = queueDepth ?? 2 * max(1, jobs)
         self.decodeOnly = decodeOnly
+        self.audioSpeeds = audioSpeeds
     }
 }
