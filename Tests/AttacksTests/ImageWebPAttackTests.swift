@@ -1,18 +1,11 @@
 import Attacks
 import Codecs
-import Foundation
 import Media
 import Testing
 import TestSupport
 
 @Suite("Image attacks: WebP", .enabled(if: Corpus.isAvailable, Corpus.skipMessage))
 struct ImageWebPAttackTests {
-    static func psnr(_ a: PlanarImage, _ b: PlanarImage) -> Double {
-        var sum = 0.0, count = 0
-        for (x, y) in zip(a.planes, b.planes) { for i in x.indices { let d = Double(x[i] - y[i]); sum += d * d; count += 1 } }
-        return 10 * log10(Double(count) / sum)
-    }
-
     @Test("the model, size and metadata are the input's; lower quality, lower PSNR",
           arguments: ["skimage_camera_gray.png", "etr_splash_logo_alpha.png", "skimage_coffee.png"])
     func webpKeepsShapeAndDegradesWithQuality(name: String) throws {
@@ -22,7 +15,7 @@ struct ImageWebPAttackTests {
         #expect(high.colorModel == original.colorModel, "\(name): \(high.colorModel)")
         #expect(high.width == original.width && high.height == original.height)
         #expect(high.metadata.iccProfile == original.metadata.iccProfile)
-        let good = Self.psnr(original, high), poor = Self.psnr(original, low)
+        let good = AttackMeasure.psnr(original, high), poor = AttackMeasure.psnr(original, low)
         #expect(good > 30 && poor < good, "\(name): PSNR \(good) dB at q90, \(poor) dB at q20")
     }
 
