@@ -67,12 +67,13 @@ public struct AudioDetector: Sendable {
         let coarse = AudioSync.coarseCandidates(analysis.coarse, codebook: codebook)
         guard !coarse.isEmpty else { return result }
         let refined = coarse.map { AudioSync.refine($0, analysis: analysis, codebook: codebook) }
-        let tested = AudioSync.distinctBest(refined.map { $0.onGrid.0 }, count: Self.testedAlignments)
+        let tested = AudioSync.distinctBest(refined.map(\.0), count: Self.testedAlignments)
 
         var best: (evidence: CodedBitEvidence, alignment: AudioAlignment)?
         for alignment in tested {
-            guard let pair = refined.first(where: { $0.onGrid.0.isSame(as: alignment) }) else { continue }
-            for (reading, fold) in [pair.onGrid, pair.halfHop] {
+            guard let onGrid = refined.first(where: { $0.0.isSame(as: alignment) }) else { continue }
+            let twin = AudioSync.halfHopTwin(of: onGrid.0, analysis: analysis, codebook: codebook)
+            for (reading, fold) in [onGrid, twin] {
                 let evidence = Self.evidence(fold: fold, offset: reading.offset, codebook: codebook)
                 if best == nil || evidence.logFalsePositive < best!.evidence.logFalsePositive {
                     best = (evidence, reading)

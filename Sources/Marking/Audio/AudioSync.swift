@@ -95,25 +95,26 @@ enum AudioSync {
         return kept
     }
 
-    /// `candidate` refined on the whole analysed clip, with the fold at the refined alignment, and
-    /// its twin half a fine frame (64 samples) off the frame grid, on the side the pilot prefers.
-    ///
-    /// Both are read for the payload: a cut half a hop off the grid loses up to 28 % of its χ²
-    /// excess on the grid, but the pilot alone is too noisy to choose between alignments 64 samples
-    /// apart (it picked the wrong one for whole, on-grid files), so the detector reads both and
-    /// pays a factor 2 in the stated probability.
-    static func refine(_ candidate: AudioAlignment, analysis: AudioAnalysis, codebook: AudioMarkCodebook)
-        -> (onGrid: (AudioAlignment, CellFold), halfHop: (AudioAlignment, CellFold)) {
+    /// The whole-clip fold at (speed, phase, half hop) and the alignment the pilot scores best
+    /// there among `offset` and its two neighbours.
+    static func evaluate(_ speed: Double, _ phase: Int, near offset: Int, halfHop: Bool = false,
+                         analysis: AudioAnalysis, codebook: AudioMarkCodebook) -> (AudioAlignment, CellFold) {
+        let fold = analysis.fold(speed: speed, phase: phase, halfHop: halfHop)
+        let z = scores(fold, codebook: codebook)
+        var best = offset
+        for o in [offset - 1, offset + 1] {
+            let wrapped = (o + AudioLayout.blockCells) % AudioLayout.blockCells
+            if z[wrapped] > z[best] { best = wrapped }
+        }
+        return (AudioAlignment(speed: speed, phase: phase, offset: best, score: z[best], halfHop: halfHop), fold)
+    }
+
+    /// `candidate` refined on the whole analysed clip (on the fine-frame grid), with the fold at
+    /// the refined alignment.
+    static func refine(_ candidate: AudioAlignment, analysis: AudioAnalysis, codebook: AudioMarkCodebook) -> (AudioAlignment, CellFold) {
         let spectrum = analysis.spectrum
-        func evaluate(_ speed: Double, _ phase: Int, near offset: Int, halfHop: Bool = false) -> (AudioAlignment, CellFold) {
-            let fold = analysis.fold(speed: speed, phase: phase, halfHop: halfHop)
-            let z = scores(fold, codebook: codebook)
-            var best = offset
-            for o in [offset - 1, offset + 1] {
-                let wrapped = (o + AudioLayout.blockCells) % AudioLayout.blockCells
-                if z[wrapped] > z[best] { best = wrapped }
-            }
-            return (AudioAlignment(speed: speed, phase: phase, offset: best, score: z[best], halfHop: halfHop), fold)
+        func evaluate(_ speed: Double, _ phase: Int, near offset: Int) -> (AudioAlignment, CellFold) {
+            Self.evaluate(speed, phase, near: offset, analysis: analysis, codebook: codebook)
         }
         var current = evaluate(candidate.speed, candidate.phase, near: candidate.offset)
         let cells = max(1, spectrum.cellCount(speed: candidate.speed, phase: candidate.phase))
@@ -132,12 +133,22 @@ enum AudioSync {
             let trial = evaluate(here.speed, phase, near: here.offset)
             if trial.0.score > current.0.score { current = trial }
         }
-        // Half a hop before and after the settled alignment: the frames at 128·(phase − 1) + 64
-        // and 128·phase + 64 samples.
-        let settled = current.0
-        let before = evaluate(settled.speed, settled.phase - 1, near: settled.offset, halfHop: true)
-        let after = evaluate(settled.speed, settled.phase, near: settled.offset, halfHop: true)
-        return (current, after.0.score > before.0.score ? after : before)
+        return current
+    }
+
+    /// The twin of a refined alignment half a fine frame (64 samples) off the frame grid, on the
+    /// side the pilot prefers: the frames at 128·(phase − 1) + 64 or 128·phase + 64 samples.
+    ///
+    /// The detector reads both for the payload: a cut half a hop off the grid loses up to 28 % of
+    /// its χ² excess on the grid, but the pilot alone is too noisy to choose between alignments 64
+    /// samples apart (it picked the wrong one for whole, on-grid files), so both are read and the
+    /// stated probability pays a factor 2.
+    static func halfHopTwin(of alignment: AudioAlignment, analysis: AudioAnalysis, codebook: AudioMarkCodebook) -> (AudioAlignment, CellFold) {
+        let before = evaluate(alignment.speed, alignment.phase - 1, near: alignment.offset, halfHop: true,
+                              analysis: analysis, codebook: codebook)
+        let after = evaluate(alignment.speed, alignment.phase, near: alignment.offset, halfHop: true,
+                             analysis: analysis, codebook: codebook)
+        return after.0.score > before.0.score ? after : before
     }
 }
 
