@@ -90,4 +90,16 @@ struct ImageSyncTests {
         let expectedPeriod = 32 * TileLayout.chipSize(shortSide: size)
         #expect(abs(sync.tilePeriod - expectedPeriod) / expectedPeriod < 0.01, "period \(sync.tilePeriod), expected \(expectedPeriod)")
     }
+
+    /// The peak fit may not turn a lattice into two nearly parallel vectors: folding on one
+    /// overflowed the fixed-point tile coordinates and crashed detection (seen on a 256² crop of a
+    /// corpus photo while trying another whitening).
+    @Test func refinementKeepsOnlyLatticesItCanFoldOn() {
+        let start = TileLattice(period: 64, angle: 0.1)
+        #expect(TileLattice(period: 66, angle: 0.12, aspect: 1.05).isPlausibleRefinement(of: start))
+        #expect(!TileLattice(v1: SIMD2(64, 6), v2: SIMD2(63, 7)).isPlausibleRefinement(of: start))
+        #expect(!TileLattice(v1: SIMD2(64, 0), v2: SIMD2(0.5, 0.01)).isPlausibleRefinement(of: start))
+        #expect(!TileLattice(v1: SIMD2(.nan, 0), v2: SIMD2(0, 64)).isPlausibleRefinement(of: start))
+        #expect(!TileLattice(period: 90, angle: 0.1).isPlausibleRefinement(of: start))
+    }
 }

@@ -155,7 +155,9 @@ enum LatticeSync {
             // (Σ n nᵀ)⁻¹ = [[nn2, −nn1], [−nn1, nn0]] / det
             let v1 = (tn.0 * nn.2 - tn.1 * nn.1) / det
             let v2 = (tn.1 * nn.0 - tn.0 * nn.1) / det
-            lattice = TileLattice(v1: v1, v2: v2)
+            let refined = TileLattice(v1: v1, v2: v2)
+            guard refined.isPlausibleRefinement(of: start) else { break }
+            lattice = refined
         }
         return lattice
     }

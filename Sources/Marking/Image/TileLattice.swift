@@ -30,6 +30,17 @@ struct TileLattice: Sendable, Equatable {
     /// Mean period length in pixels.
     var period: Double { (abs(determinant)).squareRoot() }
 
+    /// Whether a least-squares refit is still the lattice it started from: finite, period within
+    /// 20 % of the start's, and its vectors far from parallel. Peaks found on a host's line
+    /// structure can pull the fit towards two nearly parallel vectors, whose inverse (used to fold)
+    /// then overflows any fixed-point tile coordinate.
+    func isPlausibleRefinement(of start: TileLattice) -> Bool {
+        guard v1.x.isFinite, v1.y.isFinite, v2.x.isFinite, v2.y.isFinite else { return false }
+        let ratio = period / start.period
+        let lengths = (v1 * v1).sum().squareRoot() * (v2 * v2).sum().squareRoot()
+        return ratio > 0.8 && ratio < 1.25 && abs(determinant) >= 0.5 * lengths
+    }
+
     /// Angle of v1 against the x axis, degrees.
     var angleDegrees: Double { atan2(v1.y, v1.x) * 180 / .pi }
 }
