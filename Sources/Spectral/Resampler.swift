@@ -80,7 +80,13 @@ public enum Resampler {
         return AudioBuffer(sampleRate: audio.sampleRate, channels: channels, metadata: audio.metadata)
     }
 
-    /// One call to `soxr_oneshot`: float32 mono in and out, the whole input at once, flushed.
+    /// Input samples handed to soxr per call. soxr buffers what it is given: the whole input of a
+    /// ten-minute track at once (what `soxr_oneshot` does) cost 2.5× the input in peak memory;
+    /// in blocks of this size its buffers stay a few hundred kilobytes.
+    static let blockSize = 1 << 16
+
+    /// One soxr stream over the whole input in blocks of ``blockSize``, then flushed: float32 mono
+    /// in and out.
     ///
     /// soxr compensates its filter delay, so output sample 0 is aligned with input sample 0. The
     /// output buffer is exactly `outputCount` long, so the length is ours, not soxr's rounding
@@ -93,21 +99,33 @@ public enum Resampler {
         // One thread: parallelism belongs to our callers (structured tasks over channels and
         // files), not to OpenMP inside soxr.
         var runtimeSpec = soxr_runtime_spec(1)
+        var creationError: soxr_error_t?
+        guard let stream = soxr_create(inputRate, outputRate, 1, &creationError, &ioSpec, &qualitySpec, &runtimeSpec),
+              creationError == nil else {
+            // soxr fails only on invalid arguments (rates, specs: all fixed or validated above) or
+            // when it cannot allocate its filter: a bug or exhaustion, not bad input.
+            fatalError("soxr_create failed: \(creationError.map { String(cString: $0) } ?? "no resampler")")
+        }
+        defer { soxr_delete(stream) }
         var consumed = 0
         var produced = 0
         var output = [Float](repeating: 0, count: outputCount)
-        let error = samples.withUnsafeBufferPointer { input in
+        samples.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { out in
-                soxr_oneshot(inputRate, outputRate, 1,
-                             input.baseAddress, input.count, &consumed,
-                             out.baseAddress, out.count, &produced,
-                             &ioSpec, &qualitySpec, &runtimeSpec)
+                // Feed blocks while there is input and room; then flush (a nil input) until soxr
+                // has nothing more or the output is full.
+                while produced < outputCount {
+                    let remaining = input.count - consumed
+                    var used = 0, written = 0
+                    let error = soxr_process(stream, remaining > 0 ? UnsafeRawPointer(input.baseAddress! + consumed) : nil,
+                                             min(remaining, blockSize), &used,
+                                             UnsafeMutableRawPointer(out.baseAddress! + produced), outputCount - produced, &written)
+                    if let error { fatalError("soxr_process failed: \(String(cString: error))") }
+                    consumed += used
+                    produced += written
+                    if remaining == 0, written == 0 { break }
+                }
             }
-        }
-        // soxr fails only on invalid arguments (rates, specs: all fixed or validated above) or when
-        // it cannot allocate its filter, so an error here is a bug or exhaustion, not bad input.
-        if let error {
-            fatalError("soxr_oneshot failed: \(String(cString: error))")
         }
         // Checked for every length in the tests; a shortfall would leave silence at the end.
         assert(consumed == samples.count && produced == outputCount,

@@ -70,6 +70,17 @@ struct AudioMarkTests {
         let peak = embedding.audio.channels.map { $0.map(abs).max()! }.max()!
         #expect(peak <= AudioLimiter.ceiling)
         #expect(Self.detector.detect(embedding.audio).payload == Self.payload)
+        // Marking works in place, without the original: the SNR it reports must still be the one
+        // measured against the original, here where the limiter changed many samples.
+        var signal = 0.0, noise = 0.0
+        for (x, y) in zip(loud.channels, embedding.audio.channels) {
+            for i in x.indices {
+                signal += Double(x[i]) * Double(x[i])
+                noise += (Double(y[i]) - Double(x[i])) * (Double(y[i]) - Double(x[i]))
+            }
+        }
+        let measured = 10 * log10(signal / noise)
+        #expect(abs(embedding.snr - measured) < 0.005, "reported \(embedding.snr) dB, measured \(measured) dB")
     }
 
     /// An 11-s clip of speech, mostly pauses: at the reference SNR its untouched mark decoded under

@@ -15,8 +15,11 @@ enum AudioLimiter {
     ///   peaks more than 4 ms apart are limited independently, each group over its own span
     ///   (±2 ms) in a few passes, however many peaks it holds — a loud master can push tens of
     ///   thousands of samples over, spread over the whole track.
+    /// - Parameter observe: told of every sample the limiter changes (channel, frame, value before,
+    ///   value after), for callers that must account for the change without a copy of the input.
     @discardableResult
-    static func limit(_ channels: inout [[Float]], sampleRate: Int) -> Int {
+    static func limit(_ channels: inout [[Float]], sampleRate: Int,
+                      observe: ((_ channel: Int, _ frame: Int, _ before: Float, _ after: Float) -> Void)? = nil) -> Int {
         guard let count = channels.first?.count, count > 0 else { return 0 }
         var peaks = [(index: Int, gain: Float)]()
         for channel in channels {
@@ -34,7 +37,7 @@ enum AudioLimiter {
         while start < peaks.count {
             var end = start + 1
             while end < peaks.count, peaks[end].index - peaks[end - 1].index <= 4 * halfWidth { end += 1 }
-            touched += limitGroup(peaks[start..<end], channels: &channels, count: count, halfWidth: halfWidth)
+            touched += limitGroup(peaks[start..<end], channels: &channels, count: count, halfWidth: halfWidth, observe: observe)
             start = end
         }
         return touched
@@ -44,7 +47,8 @@ enum AudioLimiter {
     /// running mean of the reduction over the window clamped to the whole signal (the reduction
     /// is 0 outside the span), gain applied.
     private static func limitGroup(_ peaks: ArraySlice<(index: Int, gain: Float)>, channels: inout [[Float]],
-                                   count: Int, halfWidth: Int) -> Int {
+                                   count: Int, halfWidth: Int,
+                                   observe: ((Int, Int, Float, Float) -> Void)?) -> Int {
         let low = max(0, peaks.first!.index - 2 * halfWidth), high = min(count - 1, peaks.last!.index + 2 * halfWidth)
         let span = high - low + 1
         var needed = [Float](repeating: 1, count: span)
@@ -68,7 +72,9 @@ enum AudioLimiter {
             channels[c].withUnsafeMutableBufferPointer { x in
                 for j in 0..<span where gain[j] < 1 {
                     // The clamp only absorbs float rounding of the mean (≪ 1 LSB).
-                    x[low + j] = min(ceiling, max(-ceiling, x[low + j] * gain[j]))
+                    let before = x[low + j]
+                    x[low + j] = min(ceiling, max(-ceiling, before * gain[j]))
+                    observe?(c, low + j, before, x[low + j])
                 }
             }
         }

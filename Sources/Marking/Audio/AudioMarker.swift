@@ -30,6 +30,15 @@ public struct AudioEmbedding: Sendable {
     public var relativeChange: Double
 }
 
+/// What marking audio cost (``AudioMarker/embed(into:payload:options:)`` returns it alone;
+/// ``AudioEmbedding`` with the marked audio).
+public struct AudioMarkReport: Sendable {
+    /// SNR of the marked audio against the original over all channels, dB.
+    public var snr: Double
+    /// The relative magnitude change of a chip of amplitude 1 in a fully weighted band.
+    public var relativeChange: Double
+}
+
 /// Embeds the audio mark under one key. Build it once per key and reuse it from any thread: the
 /// keyed codebook is the only per-key work.
 ///
@@ -52,6 +61,15 @@ public struct AudioMarker: Sendable {
     ///   ``MarkError/invalidParameter(_:)`` for a strength that is not a positive number.
     /// - Complexity: O(frames × channels): a resampling each way and two FFTs of 512 per 16 ms.
     public func embed(_ audio: AudioBuffer, payload: Payload, options: AudioEmbedOptions = .init()) throws(MarkError) -> AudioEmbedding {
+        var marked = audio
+        let report = try embed(into: &marked, payload: payload, options: options)
+        return AudioEmbedding(audio: marked, snr: report.snr, relativeChange: report.relativeChange)
+    }
+
+    /// Marks `audio` in place: the same mark as ``embed(_:payload:options:)`` without a second copy
+    /// of the samples (ten minutes of 44.1-kHz stereo are 212 MB of floats). On error `audio` is
+    /// left as it was.
+    public func embed(into audio: inout AudioBuffer, payload: Payload, options: AudioEmbedOptions = .init()) throws(MarkError) -> AudioMarkReport {
         guard audio.duration >= Self.minimumDuration else {
             throw .mediaTooSmall(String(format: "%.2f s of audio; at least %.1f s are needed", audio.duration, Self.minimumDuration))
         }
@@ -92,16 +110,23 @@ public struct AudioMarker: Sendable {
         let gain = Float(change)
         for i in mark.indices { mark[i] *= gain }
 
-        var marked = audio
-        for c in marked.channels.indices {
-            marked.channels[c].withUnsafeMutableBufferPointer { x in
+        // SNR without keeping the original: the change is the mark itself wherever the limiter
+        // left a sample alone, and (after − (before − mark)) where it did not.
+        var signal = 0.0
+        for channel in audio.channels { signal += Self.sumOfSquares(channel) }
+        var noise = Double(audio.channelCount) * Self.sumOfSquares(mark)
+        for c in audio.channels.indices {
+            audio.channels[c].withUnsafeMutableBufferPointer { x in
                 mark.withUnsafeBufferPointer { w in
                     for i in 0..<x.count { x[i] += w[i] }
                 }
             }
         }
-        AudioLimiter.limit(&marked.channels, sampleRate: audio.sampleRate)
-        return AudioEmbedding(audio: marked, snr: Self.snr(original: audio, marked: marked), relativeChange: change)
+        AudioLimiter.limit(&audio.channels, sampleRate: audio.sampleRate) { _, i, before, after in
+            let original = Double(before) - Double(mark[i])
+            noise += (Double(after) - original) * (Double(after) - original) - Double(mark[i]) * Double(mark[i])
+        }
+        return AudioMarkReport(snr: noise > 0 ? 10 * log10(signal / noise) : .infinity, relativeChange: change)
     }
 
     /// Clips up to this long are checked for evidence at embedding (longer ones fold enough blocks).
@@ -142,22 +167,12 @@ public struct AudioMarker: Sendable {
     }
 
     static func meanSquare(_ x: [Float]) -> Double {
-        guard !x.isEmpty else { return 0 }
-        var sum = 0.0
-        for v in x { sum += Double(v) * Double(v) }
-        return sum / Double(x.count)
+        x.isEmpty ? 0 : sumOfSquares(x) / Double(x.count)
     }
 
-    /// 10·log10(Σ x² / Σ (y − x)²) over all channels, dB.
-    static func snr(original: AudioBuffer, marked: AudioBuffer) -> Double {
-        var signal = 0.0, noise = 0.0
-        for (x, y) in zip(original.channels, marked.channels) {
-            for i in x.indices {
-                signal += Double(x[i]) * Double(x[i])
-                let d = Double(y[i]) - Double(x[i])
-                noise += d * d
-            }
-        }
-        return noise > 0 ? 10 * log10(signal / noise) : .infinity
+    static func sumOfSquares(_ x: [Float]) -> Double {
+        var sum = 0.0
+        for v in x { sum += Double(v) * Double(v) }
+        return sum
     }
 }
