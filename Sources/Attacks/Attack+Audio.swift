@@ -37,7 +37,7 @@ extension Attack {
             return Resampler.resample(audio, ratio: 1 / factor)
         case .mono:
             return AudioEdits.mono(audio)
-        case .jpeg, .png, .webp, .resize, .resizeShort, .crop, .centerCrop, .rotate, .flip, .aspect, .blur,
+        case .jpeg, .png, .webp, .resize, .resizeShort, .border, .crop, .centerCrop, .rotate, .flip, .aspect, .blur,
              .median, .brightness, .contrast, .gamma:
             throw AttackError.notApplicable(attack: description, kind: .audio)
         }

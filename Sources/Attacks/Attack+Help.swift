@@ -27,6 +27,8 @@ extension Attack {
             "scale both sides by F, Lanczos-3, antialiased"),
         row("resize-short", "resize-short:PX", "short side", "pixels", .image,
             "scale so the short side is PX, keeping the aspect ratio"),
+        row("border", "border:PX", "square side", "pixels", .image,
+            "long side to PX, padded to a white PX×PX square (img2dataset default)"),
         row("crop", "crop:A", "area", "fraction 0...1", .image,
             "keep a random rectangle (same aspect) of A of the pixels"),
         row("center-crop", "center-crop:WxH", "size", "pixels", .image, "keep the centred W×H rectangle"),

@@ -29,6 +29,11 @@ extension Attack {
             let width = image.width == short ? pixels : max(1, Int((Double(image.width) * scale).rounded()))
             let height = image.height == short ? pixels : max(1, Int((Double(image.height) * scale).rounded()))
             return ImageResampling.resize(image, width: width, height: height)
+        case let .border(pixels):
+            let scale = Double(pixels) / Double(max(image.width, image.height))
+            let width = min(pixels, max(1, Int((Double(image.width) * scale).rounded())))
+            let height = min(pixels, max(1, Int((Double(image.height) * scale).rounded())))
+            return ImageGeometry.padded(ImageResampling.resize(image, width: width, height: height), toWidth: pixels, height: pixels)
         case let .crop(area):
             return ImageGeometry.randomCrop(image, area: area, random: &random)
         case let .centerCrop(width, height):

@@ -25,6 +25,9 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
     case resize(factor: Double)
     /// Scale so that the shorter side is `pixels`, keeping the aspect ratio.
     case resizeShort(pixels: Int)
+    /// Scale so that the longer side is `pixels` and pad to a `pixels × pixels` square with white,
+    /// the picture centred: img2dataset's default ("border") resize for training sets.
+    case border(pixels: Int)
     /// Keep a rectangle holding `area` (0...1) of the pixels, of the image's aspect ratio, at a
     /// seeded random position.
     case crop(area: Double)
@@ -85,7 +88,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
     /// The kind of media the attack works on; `nil` for `noise`, which works on both.
     public var mediaKind: MediaKind? {
         switch self {
-        case .jpeg, .png, .webp, .resize, .resizeShort, .crop, .centerCrop, .rotate, .flip, .aspect,
+        case .jpeg, .png, .webp, .resize, .resizeShort, .border, .crop, .centerCrop, .rotate, .flip, .aspect,
              .blur, .median, .brightness, .contrast, .gamma:
             .image
         case .mp3, .ogg, .opus, .aac, .resample, .lowpass, .highpass, .audioNoise, .volume, .excerpt,
@@ -109,6 +112,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case .webp: "webp"
         case .resize: "resize"
         case .resizeShort: "resize-short"
+        case .border: "border"
         case .crop: "crop"
         case .centerCrop: "center-crop"
         case .rotate: "rotate"
@@ -145,6 +149,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case let .webp(quality): "webp:\(quality)"
         case let .resize(factor): "resize:\(f(factor))"
         case let .resizeShort(pixels): "resize-short:\(pixels)"
+        case let .border(pixels): "border:\(pixels)"
         case let .crop(area): "crop:\(f(area))"
         case let .centerCrop(width, height): "center-crop:\(width)x\(height)"
         case let .rotate(degrees, crop): "rotate:\(f(degrees))" + (crop ? ":crop" : "")

@@ -22,20 +22,28 @@ enum ImageGeometry {
     }
 
     /// The rectangle at `(x, y)` of `width × height` pixels, which must lie inside the image.
-    /// - Complexity: O(width · height · planes), one row copy at a time.
     static func crop(_ image: PlanarImage, x: Int, y: Int, width: Int, height: Int) -> PlanarImage {
-        precondition(x >= 0 && y >= 0 && width > 0 && height > 0
-                     && x + width <= image.width && y + height <= image.height, "crop outside the image")
+        image.cropped(to: PixelRect(x: x, y: y, width: width, height: height))
+    }
+
+    /// The image centred on a `width × height` canvas (at least its own size) of white, opaque
+    /// where there is alpha. When the margin is odd the extra pixel goes to the right or bottom.
+    /// - Complexity: O(width · height · planes).
+    static func padded(_ image: PlanarImage, toWidth width: Int, height: Int) -> PlanarImage {
+        precondition(width >= image.width && height >= image.height, "padding cannot shrink the image")
         if width == image.width && height == image.height { return image }
+        let x0 = (width - image.width) / 2, y0 = (height - image.height) / 2
         let planes = image.planes.map { plane in
+            var canvas = [Float](repeating: 1, count: width * height)
             plane.withUnsafeBufferPointer { input in
-                makePlane(count: width * height) { output in
-                    for row in 0..<height {
-                        let from = input.baseAddress! + (y + row) * image.width + x
-                        (output.baseAddress! + row * width).update(from: from, count: width)
+                canvas.withUnsafeMutableBufferPointer { output in
+                    for row in 0..<image.height {
+                        (output.baseAddress! + (y0 + row) * width + x0)
+                            .update(from: input.baseAddress! + row * image.width, count: image.width)
                     }
                 }
             }
+            return canvas
         }
         return image.replacing(width: width, height: height, planes: planes)
     }

@@ -37,8 +37,11 @@ extension Suite {
         // WebP is not among the targets; web-scale datasets store much of their media in it.
         let webp = [SuiteAttack("webp:75", media: .image),
                     SuiteAttack("resize-short:256,center-crop:256x256,webp:75", label: "training chain, WebP 75", media: .image)]
+        // Nor is padding to a square, img2dataset's default resize ("border", 256 px, JPEG 95).
+        let border = [SuiteAttack("border:256,jpeg:95", label: "img2dataset default (border 256, JPEG 95)", media: .image),
+                      SuiteAttack("border:512,jpeg:75", label: "border 512 + JPEG 75", media: .image)]
         return plain + [SuiteAttack(trainingChain, label: "training chain", media: .image)] + more
-            + [SuiteAttack("resize:0.75,crop:0.8,jpeg:75", label: "resize+crop+JPEG", media: .image)] + webp + stretch
+            + [SuiteAttack("resize:0.75,crop:0.8,jpeg:75", label: "resize+crop+JPEG", media: .image)] + webp + border + stretch
     }()
 
     static let standardAudioAttacks: [SuiteAttack] = {

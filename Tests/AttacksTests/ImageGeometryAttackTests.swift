@@ -52,6 +52,7 @@ struct ImageGeometryAttackTests {
         ("resize:0.5", 300, 200), ("resize:0.75", 450, 300), ("resize:1.5", 900, 600), ("resize:0.333", 200, 133),
         ("resize-short:200", 300, 200), ("resize-short:512", 768, 512), ("aspect:1.1", 660, 400),
         ("aspect:0.5", 300, 400), ("center-crop:100x50", 100, 50), ("center-crop:1000x50", 600, 50),
+        ("border:300", 300, 300), ("border:900", 900, 900),
     ])
     func sizes(spec: String, width: Int, height: Int) throws {
         let image = AttackFixtures.constantImage(width: 600, height: 400, value: 0.5, model: .gray)
@@ -64,6 +65,15 @@ struct ImageGeometryAttackTests {
         let image = AttackFixtures.constantImage(width: 300, height: 500, value: 0.5, model: .gray)
         let attacked = try Attack.resizeShort(pixels: 150).apply(to: image, seed: 0)
         #expect(attacked.width == 150 && attacked.height == 250)
+    }
+
+    @Test("border pads the scaled picture to a white square, centred")
+    func borderPadsWithWhite() throws {
+        let image = AttackFixtures.constantImage(width: 600, height: 400, value: 0.25, model: .gray)
+        let attacked = try Attack.border(pixels: 300).apply(to: image, seed: 0)
+        let column = (0..<300).map { attacked.planes[0][$0 * 300 + 150] }
+        #expect(column[0..<50].allSatisfy { $0 == 1 } && column[250..<300].allSatisfy { $0 == 1 })
+        #expect(column[50..<250].allSatisfy { abs($0 - 0.25) < 1e-5 })
     }
 
     @Test("resize: a constant image stays constant", arguments: [0.3, 0.5, 0.77, 1.7])

@@ -90,6 +90,23 @@ struct ImageJPEGTests {
         #expect(scaled.metadata.decodeScaleDenominator == denominator)
     }
 
+    /// A wide picture padded to a square canvas: scaled by the canvas, 1/8 would leave the picture
+    /// 75 px tall; the decoder must notice and decode it at 1/2 (picture 300 px tall).
+    @Test("luminance decoding keeps the picture's short side, not only the canvas's")
+    func paddedPictureIsDecodedFinely() throws {
+        let picture = ImageTestData.image(width: 2048, height: 600, colorModel: .gray)
+        var canvas = [Float](repeating: 1, count: 2048 * 2048)
+        for row in 0..<600 {
+            canvas.replaceSubrange((724 + row) * 2048..<(725 + row) * 2048, with: picture.planes[0][row * 2048..<(row + 1) * 2048])
+        }
+        let padded = PlanarImage(width: 2048, height: 2048, colorModel: .gray, planes: [canvas])
+        let luma = try ImageCodec.decodeLuminance(try ImageCodec.encode(padded, as: .jpeg), minimumShortSide: 256)
+        #expect(luma.metadata.decodeScaleDenominator == 2)
+        let unpadded = try ImageCodec.decodeLuminance(try ImageCodec.encode(padded.cropped(to: PixelRect(x: 0, y: 724, width: 2048, height: 600)), as: .jpeg),
+                                                      minimumShortSide: 256)
+        #expect(unpadded.metadata.decodeScaleDenominator == 2)
+    }
+
     @Test("DCT scaling of corpus JPEGs", .enabled(if: Corpus.isAvailable, Corpus.skipMessage),
           arguments: ["skimage_rocket.jpg", "plasma_summer_1am.jpg", "plasma_grey_architecture_gray.jpg"])
     func scaledCorpus(_ name: String) throws {

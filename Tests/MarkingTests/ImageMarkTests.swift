@@ -37,6 +37,9 @@ struct ImageMarkTests {
         ("plasma_forest_path.jpg", "jpeg:75"), ("plasma_forest_path.jpg", "resize:0.5,jpeg:75"),
         ("plasma_forest_path.jpg", "resize:0.25"), ("plasma_forest_path.jpg", "resize:0.5,webp:75"), ("skimage_coffee.png", "jpeg:50"),
         ("plasma_fallen_leaf.jpg", "crop:0.25"), ("plasma_fallen_leaf.jpg", "rotate:5"),
+        // Padded to a square (img2dataset's default resize): the picture, not the canvas, sets the
+        // working scale; before, 19 of 24 corpus images were lost to the padding.
+        ("plasma_forest_path.jpg", "border:512,jpeg:90"),
     ])
     func payloadSurvives(name: String, attack: String) throws {
         let (_, embedding) = try Self.marked(name)

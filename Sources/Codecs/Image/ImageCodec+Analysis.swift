@@ -6,6 +6,10 @@ extension ImageCodec {
     /// `minimumShortSide`, which skips most of the inverse DCT and all of the chroma work. A
     /// detector that reads only low frequencies (the image mark) loses nothing by it.
     ///
+    /// The smallest size is chosen for the picture, not the canvas: when a uniform border (see
+    /// ``Media/PlanarImage/contentBounds(tolerance:)``) leaves the picture's short side under
+    /// `minimumShortSide`, the JPEG is decoded once more at a finer scale.
+    ///
     /// The returned image's ``ImageMetadata/decodeScaleDenominator`` says how much smaller it is
     /// than the file (always 1 for PNG).
     public static func decodeLuminance(_ bytes: [UInt8], minimumShortSide: Int,
@@ -19,7 +23,16 @@ extension ImageCodec {
                 break
             }
         }
-        return try decode(bytes, options: ImageDecodeOptions(maxPixels: maxPixels, jpegScaleDenominator: denominator,
+        let image = try decode(bytes, options: ImageDecodeOptions(maxPixels: maxPixels, jpegScaleDenominator: denominator,
+                                                                  luminanceOnly: true))
+        guard denominator > 1 else { return image }
+        // The picture inside a uniform border (padding to a square, letterbox) must keep the short
+        // side, not only the canvas: decode it again at a finer scale when it did not.
+        let content = image.contentBounds()
+        let pictureShortSide = min(content.width, content.height) * denominator
+        guard pictureShortSide / denominator < minimumShortSide else { return image }
+        let finer = [4, 2, 1].first { $0 < denominator && pictureShortSide / $0 >= minimumShortSide } ?? 1
+        return try decode(bytes, options: ImageDecodeOptions(maxPixels: maxPixels, jpegScaleDenominator: finer,
                                                              luminanceOnly: true))
     }
 }

@@ -68,6 +68,7 @@ public struct ImageDetector: Sendable {
         result.detected = probability <= options.threshold
         result.payload = result.detected ? best.evidence.payload : nil
         result.sync = Self.sync(lattice: best.lattice, alignment: best.alignment, toInputScale: analysis.toInputScale)
+        result.sync?.offset += analysis.contentOrigin
         return result
     }
 

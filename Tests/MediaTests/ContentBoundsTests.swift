@@ -1,0 +1,50 @@
+import Media
+import Testing
+
+/// The picture inside a uniform border (letterbox, padding to a square) is found exactly, and
+/// nothing that is picture — a gradient, a flat sky — is taken for border.
+@Suite("Content bounds of padded images")
+struct ContentBoundsTests {
+    /// A `width × height` RGB canvas of `fill`, with seeded noise texture in `picture`.
+    static func canvas(width: Int, height: Int, fill: Float, picture: PixelRect) -> PlanarImage {
+        var state: UInt64 = 99
+        var planes = [[Float]](repeating: [Float](repeating: fill, count: width * height), count: 3)
+        for y in picture.y..<(picture.y + picture.height) {
+            for x in picture.x..<(picture.x + picture.width) {
+                for p in 0..<3 {
+                    state = state &* 6364136223846793005 &+ 1442695040888963407
+                    planes[p][y * width + x] = 0.2 + 0.6 * Float(state >> 40) / Float(1 << 24)
+                }
+            }
+        }
+        return PlanarImage(width: width, height: height, colorModel: .rgb, planes: planes)
+    }
+
+    @Test(arguments: [(Float(1), PixelRect(x: 0, y: 72, width: 256, height: 112)),
+                      (Float(0), PixelRect(x: 40, y: 0, width: 176, height: 256)),
+                      (Float(0.5), PixelRect(x: 10, y: 20, width: 200, height: 150))])
+    func findsThePictureInsideAUniformBorder(fill: Float, picture: PixelRect) {
+        let image = Self.canvas(width: 256, height: 256, fill: fill, picture: picture)
+        #expect(image.contentBounds() == picture)
+        #expect(image.cropped(to: picture).width == picture.width)
+    }
+
+    @Test func gradientsAndUniformImagesAreKeptWhole() {
+        let whole = PixelRect(x: 0, y: 0, width: 300, height: 200)
+        // Every row is flat, but the rows differ (0.64 of a level each): a sky, not padding. Only
+        // the few edge rows within the tolerance of one another may go.
+        let rows = (0..<(300 * 200)).map { Float($0 / 300) / 400 }
+        let vertical = PlanarImage(width: 300, height: 200, colorModel: .gray, planes: [rows])
+        let bounds = vertical.contentBounds()
+        #expect(bounds.width == 300 && bounds.height >= 190, "\(bounds)")
+        let flat = PlanarImage(width: 300, height: 200, colorModel: .gray, planes: [[Float](repeating: 0.3, count: 300 * 200)])
+        #expect(flat.contentBounds() == whole)
+    }
+
+    @Test func lossyNoiseInTheBorderIsTolerated() {
+        var image = Self.canvas(width: 200, height: 200, fill: 1, picture: PixelRect(x: 0, y: 50, width: 200, height: 100))
+        // ±1 level of codec noise in the padding.
+        for i in 0..<(200 * 50) where i % 7 == 0 { image.planes[1][i] = 1 - 1.0 / 255 }
+        #expect(image.contentBounds() == PixelRect(x: 0, y: 50, width: 200, height: 100))
+    }
+}
