@@ -119,6 +119,32 @@ struct AudioMarkTests {
         #expect(Self.detector.detect(longer.audio).payload == Self.payload)
     }
 
+    /// A marked recording inside a longer unmarked one (a track in a compilation, a song after an
+    /// intro): the whole-clip search looks at the first 20 s and folds the unmarked rest into the
+    /// mark, so only the segment search finds it. Its block offsets are reported in the long clip.
+    @Test func markedRecordingInsideALongerOneIsFound() throws {
+        let marked = try #require(Self.clips["rock_metal_muldjord_chaos_god.flac"]).marked.audio
+        let other = try Self.load("orchestral_wesnoth_heroes_rite.ogg", from: 0)
+        #expect(marked.sampleRate == other.sampleRate && marked.channelCount == other.channelCount)
+        var compilation = other
+        let before = 20 * other.sampleRate
+        compilation.channels = (0..<other.channelCount).map { c in
+            Array(other.channels[c][0..<before]) + marked.channels[c] + other.channels[c][before...]
+        }
+        let result = Self.detector.detect(compilation)
+        #expect(result.payload == Self.payload, "FPR \(result.falsePositiveProbability)")
+        let first = try #require(result.offsets.first { $0 >= 19 })
+        #expect(abs(first - 20) < 2.1, "block starts \(result.offsets)")
+        // The same clip without the marked part stays silent under this and other keys.
+        var unmarked = other
+        unmarked.channels = other.channels.map { $0 + $0[0..<(20 * other.sampleRate)] }
+        for seed in 0..<4 {
+            let key = try MarkKey(bytes: (0..<32).map { UInt8(truncatingIfNeeded: $0 &* 29 &+ seed) })
+            let silent = AudioDetector(key: key).detect(unmarked)
+            #expect(!silent.detected && silent.payload == nil && silent.falsePositiveProbability > 1e-6)
+        }
+    }
+
     /// Digital silence has nothing the mark could follow: refused, not returned unchanged as if marked.
     @Test func silenceIsRefused() {
         let silence = AudioBuffer(sampleRate: 44_100, channels: [[Float](repeating: 0, count: 132_300)])

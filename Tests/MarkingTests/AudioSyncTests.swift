@@ -93,6 +93,23 @@ struct AudioSyncTests {
         }
     }
 
+    /// Segments: none for a clip up to 35 s, their number fixed by the length, and every 15-s
+    /// stretch of a longer clip lies whole in one of them.
+    @Test(arguments: [20.0, 35.0, 36.0, 45.01, 47.5, 60.0, 119.99])
+    func segmentsCoverEveryFifteenSecondStretch(seconds: Double) {
+        let rate = AudioLayout.sampleRate
+        let count = Int(seconds * Double(rate))
+        let ranges = AudioAnalysis.segmentRanges(sampleCount: count)
+        #expect(ranges.isEmpty == (seconds <= AudioAnalysis.segmentSearchMinimum))
+        guard !ranges.isEmpty else { return }
+        let length = Int(AudioAnalysis.segmentLength * Double(rate))
+        #expect(ranges.allSatisfy { $0.lowerBound % ClipSpectrum.hop == 0 && $0.upperBound <= count
+            && $0.count >= length && $0.count < length + ClipSpectrum.hop })
+        for a in stride(from: 0, through: count - 15 * rate, by: rate / 4) {
+            #expect(ranges.contains { $0.lowerBound <= a && a + 15 * rate <= $0.upperBound }, "\(a / rate) s")
+        }
+    }
+
     @Test func unmarkedNoiseAndOtherKeysStaySilent() throws {
         var random = SplitMix(seed: 5)
         let noise = (0..<(10 * AudioLayout.sampleRate)).map { _ in Float(0.1 * random.gaussian()) }

@@ -21,6 +21,8 @@ public final class AudioAnalysis: Sendable {
 
     /// Duration of the clip, seconds (all of it, not only the analysed part).
     public let duration: Double
+    /// Where this analysis starts in the clip, seconds: 0, or a segment's start (``segments``).
+    let start: Double
     let spectrum: ClipSpectrum
     /// The same clip from internal sample ``ClipSpectrum/hop``/2 on: its fine frames fall halfway
     /// between ``spectrum``'s, so that refinement can align cells to 64 samples instead of 128. A
@@ -32,6 +34,68 @@ public final class AudioAnalysis: Sendable {
     /// Whole-clip folds already computed by refinements, by (speed in 1e-7 steps, phase): they
     /// depend on the clip only, so every key checked against this clip shares them.
     private let refinedFolds = Mutex<[FoldKey: CellFold]>([:])
+
+    /// Segment search: a marked recording inside a longer one (a track in a mix or a compilation,
+    /// a song after an intro) is read from windows of ``segmentLength`` every ``segmentHop``, so
+    /// that the unmarked rest neither hides it from the synchronisation (which looks at the first
+    /// 20 s) nor dilutes its fold. Any 15-s stretch lies whole in one window.
+    static let segmentLength = 30.0
+    static let segmentHop = 15.0
+    /// Clips longer than this (analysed part, seconds) are also searched by segments.
+    static let segmentSearchMinimum = 35.0
+    private let speeds: AudioSpeedSearch
+    /// Whether this is a whole clip (segments are not searched by segments again).
+    private let isSegment: Bool
+    private let segmentAnalyses = Mutex<[AudioAnalysis]?>(nil)
+
+    /// Segments this clip is also searched in; fixed by the analysed duration alone, so that it
+    /// can enter the false-positive probability as a number of tests chosen in advance.
+    var segmentCount: Int { isSegment ? 0 : Self.segmentRanges(sampleCount: spectrum.sampleCount).count }
+
+    /// Segments in internal samples: ``segmentLength`` every ``segmentHop`` (a whole number of fine
+    /// frames), and a last one from the fine frame nearest to ``segmentLength`` before the end to
+    /// the end (up to a fine frame longer).
+    static func segmentRanges(sampleCount: Int) -> [Range<Int>] {
+        let rate = Double(AudioLayout.sampleRate)
+        guard Double(sampleCount) / rate > segmentSearchMinimum else { return [] }
+        let length = Int(segmentLength * rate), hop = Int(segmentHop * rate)
+        var ranges = Swift.stride(from: 0, to: sampleCount - length, by: hop).map { $0..<($0 + length) }
+        let last = (sampleCount - length) / ClipSpectrum.hop * ClipSpectrum.hop
+        if ranges.last?.lowerBound == last { ranges.removeLast() }
+        ranges.append(last..<sampleCount)
+        return ranges
+    }
+
+    /// The segments' analyses, built on first use (a detection that found the mark in the whole
+    /// clip never pays for them) and shared by every key checked against this clip. They slice
+    /// the clip's spectra (segment starts lie on the fine-frame grid), so only their band
+    /// statistics and coarse folds are new work.
+    var segments: [AudioAnalysis] {
+        guard !isSegment else { return [] }
+        if let built = segmentAnalyses.withLock({ $0 }) { return built }
+        let built = Self.segmentRanges(sampleCount: spectrum.sampleCount).map { range in
+            AudioAnalysis(segmentOf: self, first: range.lowerBound, length: range.count)
+        }
+        segmentAnalyses.withLock { $0 = built }
+        return built
+    }
+
+    /// The part of `whole` from internal sample `first` (a multiple of the fine hop), `length`
+    /// samples long, as if it had been analysed on its own.
+    private init(segmentOf whole: AudioAnalysis, first: Int, length: Int) {
+        let rate = Double(AudioLayout.sampleRate)
+        duration = Double(length) / rate
+        start = whole.start + Double(first) / rate
+        speeds = whole.speeds
+        isSegment = true
+        let frame = first / ClipSpectrum.hop
+        spectrum = ClipSpectrum(slicing: whole.spectrum, fromFrame: frame, sampleCount: length)
+        halfHopSpectrum = ClipSpectrum(slicing: whole.halfHopSpectrum, fromFrame: frame,
+                                       sampleCount: length - ClipSpectrum.hop / 2)
+        coarse = AudioSync.coarseFolds(spectrum, speeds: speeds, phases: Self.segmentCoarsePhases, cells: Self.segmentCoarseCells)
+    }
+    static let segmentCoarsePhases = [0, 2]
+    static let segmentCoarseCells = Int(15.0 * Double(AudioLayout.sampleRate) / Double(AudioLayout.cellLength))
 
     struct FoldKey: Hashable {
         var speed: Int
@@ -56,6 +120,9 @@ public final class AudioAnalysis: Sendable {
     /// Analyses a mono signal already at the internal rate (16 kHz).
     init(internalSamples x: [Float], duration: Double? = nil, speeds: AudioSpeedSearch = .standard) {
         self.duration = duration ?? Double(x.count) / Double(AudioLayout.sampleRate)
+        start = 0
+        self.speeds = speeds
+        isSegment = false
         spectrum = ClipSpectrum(x, fastestSpeed: speeds.range.upperBound)
         halfHopSpectrum = ClipSpectrum(Array(x.dropFirst(ClipSpectrum.hop / 2)), fastestSpeed: speeds.range.upperBound)
         coarse = AudioSync.coarseFolds(spectrum, speeds: speeds)
@@ -112,6 +179,20 @@ struct ClipSpectrum: Sendable {
         binLimit = min(AudioLayout.fftSize / 2 + 1, Int(highest) + 3)
         prefix = Self.cumulativePower(x, frames: frames, binLimit: binLimit)
         (noiseFloor, bandWeights, gateFloor) = Self.bandStatistics(prefix: prefix, frames: frames, stride: binLimit + 1)
+    }
+
+    /// The fine frames of `whole` that `sampleCount` samples from its frame `first` on would give,
+    /// with their own band statistics: the spectrum of that stretch of the clip, without a
+    /// transform.
+    init(slicing whole: ClipSpectrum, fromFrame first: Int, sampleCount: Int) {
+        self.sampleCount = sampleCount
+        let frames = min(sampleCount >= AudioLayout.fftSize ? (sampleCount - AudioLayout.fftSize) / Self.hop + 1 : 0,
+                         max(0, whole.frameCount - first))
+        frameCount = frames
+        binLimit = whole.binLimit
+        let stride = whole.stride
+        prefix = Array(whole.prefix[(first * stride)..<((first + frames) * stride)])
+        (noiseFloor, bandWeights, gateFloor) = Self.bandStatistics(prefix: prefix, frames: frames, stride: stride)
     }
 
     /// Number of whole cells at `speed` starting from fine frame `phase`.

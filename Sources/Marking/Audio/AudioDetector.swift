@@ -59,40 +59,85 @@ public struct AudioDetector: Sendable {
         detect(AudioAnalysis(audio, speeds: options.speeds), options: options)
     }
 
-    /// Looks for the mark in an analysed clip.
+    /// Tests a clip of `analysis` is put to, each with ``testedReadings`` readings: the whole clip,
+    /// and for a long clip its segments together (see ``AudioAnalysis/segments``) — fixed by the
+    /// duration, so that the stated probability can be this many times the best reading's (a
+    /// union bound). Segments are read only when the whole clip gave no mark; reading fewer tests
+    /// than counted only makes the bound looser.
+    static func tests(_ analysis: AudioAnalysis) -> Int { analysis.segmentCount > 0 ? 2 : 1 }
+
+    /// Looks for the mark in an analysed clip: in the whole clip and, if it is not found there and
+    /// the clip is long, in each segment.
     public func detect(_ analysis: AudioAnalysis, options: AudioDetectOptions = .init()) -> AudioDetection {
         var result = AudioDetection(detected: false, payload: nil, falsePositiveProbability: 1,
                                     threshold: options.threshold, offsets: [], speed: nil,
                                     chiSquare: 0, degreesOfFreedom: AudioLayout.codedBits, syncScore: 0)
-        let coarse = AudioSync.coarseCandidates(analysis.coarse, codebook: codebook)
-        guard !coarse.isEmpty else { return result }
-        let refined = coarse.map { AudioSync.refine($0, analysis: analysis, codebook: codebook) }
-        let tested = AudioSync.distinctBest(refined.map(\.0), count: Self.testedAlignments)
-
-        var best: (evidence: CodedBitEvidence, alignment: AudioAlignment)?
-        for alignment in tested {
-            guard let onGrid = refined.first(where: { $0.0.isSame(as: alignment) }) else { continue }
-            let twin = AudioSync.halfHopTwin(of: onGrid.0, analysis: analysis, codebook: codebook)
-            for (reading, fold) in [onGrid, twin] {
-                let evidence = Self.evidence(fold: fold, offset: reading.offset, codebook: codebook)
-                if best == nil || evidence.logFalsePositive < best!.evidence.logFalsePositive {
-                    best = (evidence, reading)
-                }
-            }
+        let tests = Double(Self.tests(analysis))
+        func probability(_ reading: Reading) -> Double {
+            min(1, tests * Double(Self.testedReadings) * exp(reading.evidence.logFalsePositive))
+        }
+        var best = bestReading(in: [analysis])
+        if analysis.segmentCount > 0, best.map({ probability($0) > options.threshold }) ?? true,
+           let reading = bestReading(in: analysis.segments),
+           best == nil || reading.evidence.logFalsePositive < best!.evidence.logFalsePositive {
+            best = reading
         }
         guard let best else { return result }
-        let probability = min(1, Double(Self.testedReadings) * exp(best.evidence.logFalsePositive))
-        result.falsePositiveProbability = probability
+        result.falsePositiveProbability = probability(best)
         result.chiSquare = best.evidence.chiSquare
         result.degreesOfFreedom = best.evidence.degreesOfFreedom
         result.syncScore = Double(best.alignment.score)
-        result.detected = probability <= options.threshold
+        result.detected = result.falsePositiveProbability <= options.threshold
         if result.detected {
             result.payload = best.evidence.payload
             result.speed = best.alignment.speed
-            result.offsets = Self.blockStarts(best.alignment, duration: analysis.duration)
+            result.offsets = Self.blockStarts(best.alignment, duration: best.analysis.duration).map { $0 + best.analysis.start }
         }
         return result
+    }
+
+    struct Reading {
+        var evidence: CodedBitEvidence
+        var alignment: AudioAlignment
+        var analysis: AudioAnalysis
+    }
+
+    /// The strongest of the ``testedReadings`` payload readings of one clip, or of a clip's
+    /// segments searched together: the pilot's best coarse alignments over all of them are
+    /// refined, each in its own segment, and the best ``testedAlignments`` distinct ones read —
+    /// one test, however many segments (a segment search costs about one clip's refinement, plus
+    /// the segments' coarse folds).
+    private func bestReading(in analyses: [AudioAnalysis]) -> Reading? {
+        var coarse = [(alignment: AudioAlignment, analysis: Int)]()
+        for (index, analysis) in analyses.enumerated() {
+            coarse += AudioSync.coarseCandidates(analysis.coarse, codebook: codebook).map { ($0, index) }
+        }
+        guard !coarse.isEmpty else { return nil }
+        coarse.sort { $0.alignment.score > $1.alignment.score }
+        let refined = coarse.prefix(AudioSync.refinedCandidates).map { candidate in
+            let (alignment, fold) = AudioSync.refine(candidate.alignment, analysis: analyses[candidate.analysis], codebook: codebook)
+            return (alignment: alignment, fold: fold, analysis: candidate.analysis)
+        }
+        var tested = [(alignment: AudioAlignment, fold: CellFold, analysis: Int)]()
+        for candidate in refined.sorted(by: { $0.alignment.score > $1.alignment.score }) where tested.allSatisfy({
+            $0.analysis != candidate.analysis || !$0.alignment.isClose(to: candidate.alignment)
+        }) {
+            tested.append(candidate)
+            if tested.count == Self.testedAlignments { break }
+        }
+
+        var best: Reading?
+        for entry in tested {
+            let analysis = analyses[entry.analysis]
+            let twin = AudioSync.halfHopTwin(of: entry.alignment, analysis: analysis, codebook: codebook)
+            for (reading, fold) in [(entry.alignment, entry.fold), twin] {
+                let evidence = Self.evidence(fold: fold, offset: reading.offset, codebook: codebook)
+                if best == nil || evidence.logFalsePositive < best!.evidence.logFalsePositive {
+                    best = Reading(evidence: evidence, alignment: reading, analysis: analysis)
+                }
+            }
+        }
+        return best
     }
 
     /// The payload chips of `fold` read at block offset `offset`.

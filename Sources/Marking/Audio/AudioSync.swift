@@ -35,9 +35,10 @@ enum AudioSync {
     }
 
     /// The coarse folds of a clip (key-independent).
-    static func coarseFolds(_ spectrum: ClipSpectrum, speeds: AudioSpeedSearch = .standard) -> [CellFold] {
+    static func coarseFolds(_ spectrum: ClipSpectrum, speeds: AudioSpeedSearch = .standard,
+                            phases: [Int] = coarsePhases, cells: Int = coarseCells) -> [CellFold] {
         guard spectrum.frameCount >= 8 * ClipSpectrum.framesPerCell else { return [] }
-        return coarseSpeeds(speeds).flatMap { spectrum.folds(speed: $0, phases: coarsePhases, cellLimit: coarseCells) }
+        return coarseSpeeds(speeds).flatMap { spectrum.folds(speed: $0, phases: phases, cellLimit: cells) }
     }
 
     /// The pilot's normalised correlation with `fold` at every block offset o (the clip's first cell
