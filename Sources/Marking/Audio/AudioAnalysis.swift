@@ -101,6 +101,7 @@ public final class AudioAnalysis: Sendable {
         var speed: Int
         var phase: Int
         var halfHop: Bool
+        var cellLimit: Int
     }
 
     /// Analyses `audio` (any rate and channel count; the mono mix is used), searching replay speeds
@@ -130,10 +131,10 @@ public final class AudioAnalysis: Sendable {
 
     /// The whole-clip fold at (speed, phase), computed once; with `halfHop`, from the fine frames
     /// half a hop later (``halfHopSpectrum``).
-    func fold(speed: Double, phase: Int, halfHop: Bool = false) -> CellFold {
-        let key = FoldKey(speed: Int((speed * 1e7).rounded()), phase: phase, halfHop: halfHop)
+    func fold(speed: Double, phase: Int, halfHop: Bool = false, cellLimit: Int = .max) -> CellFold {
+        let key = FoldKey(speed: Int((speed * 1e7).rounded()), phase: phase, halfHop: halfHop, cellLimit: cellLimit)
         if let cached = refinedFolds.withLock({ $0[key] }) { return cached }
-        let fold = (halfHop ? halfHopSpectrum : spectrum).fold(speed: speed, phase: phase)
+        let fold = (halfHop ? halfHopSpectrum : spectrum).fold(speed: speed, phase: phase, cellLimit: cellLimit)
         refinedFolds.withLock { $0[key] = fold }
         return fold
     }

@@ -114,15 +114,26 @@ public struct AudioDetector: Sendable {
         }
         guard !coarse.isEmpty else { return nil }
         coarse.sort { $0.alignment.score > $1.alignment.score }
+        // Every candidate is refined over at most the first 30 s of its clip; the ones tested are
+        // then refined on over the rest (a long clip's whole-clip folds are most of its cost).
+        let limit = AudioSync.refinePrefixCells
         let refined = coarse.prefix(AudioSync.refinedCandidates).map { candidate in
-            let (alignment, fold) = AudioSync.refine(candidate.alignment, analysis: analyses[candidate.analysis], codebook: codebook)
-            return (alignment: alignment, fold: fold, analysis: candidate.analysis)
+            let (alignment, fold, step) = AudioSync.refine(candidate.alignment, analysis: analyses[candidate.analysis],
+                                                           codebook: codebook, cellLimit: limit)
+            return (alignment: alignment, fold: fold, analysis: candidate.analysis, step: step)
         }
         var tested = [(alignment: AudioAlignment, fold: CellFold, analysis: Int)]()
         for candidate in refined.sorted(by: { $0.alignment.score > $1.alignment.score }) where tested.allSatisfy({
             $0.analysis != candidate.analysis || !$0.alignment.isClose(to: candidate.alignment)
         }) {
-            tested.append(candidate)
+            let analysis = analyses[candidate.analysis]
+            if analysis.spectrum.cellCount(speed: candidate.alignment.speed, phase: candidate.alignment.phase) > limit {
+                let (alignment, fold, _) = AudioSync.refine(candidate.alignment, analysis: analysis, codebook: codebook,
+                                                            firstStep: candidate.step)
+                tested.append((alignment, fold, candidate.analysis))
+            } else {
+                tested.append((candidate.alignment, candidate.fold, candidate.analysis))
+            }
             if tested.count == Self.testedAlignments { break }
         }
 

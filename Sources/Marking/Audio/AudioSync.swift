@@ -98,9 +98,9 @@ enum AudioSync {
 
     /// The whole-clip fold at (speed, phase, half hop) and the alignment the pilot scores best
     /// there among `offset` and its two neighbours.
-    static func evaluate(_ speed: Double, _ phase: Int, near offset: Int, halfHop: Bool = false,
+    static func evaluate(_ speed: Double, _ phase: Int, near offset: Int, halfHop: Bool = false, cellLimit: Int = .max,
                          analysis: AudioAnalysis, codebook: AudioMarkCodebook) -> (AudioAlignment, CellFold) {
-        let fold = analysis.fold(speed: speed, phase: phase, halfHop: halfHop)
+        let fold = analysis.fold(speed: speed, phase: phase, halfHop: halfHop, cellLimit: cellLimit)
         let z = scores(fold, codebook: codebook)
         var best = offset
         for o in [offset - 1, offset + 1] {
@@ -110,16 +110,24 @@ enum AudioSync {
         return (AudioAlignment(speed: speed, phase: phase, offset: best, score: z[best], halfHop: halfHop), fold)
     }
 
-    /// `candidate` refined on the whole analysed clip (on the fine-frame grid), with the fold at
-    /// the refined alignment.
-    static func refine(_ candidate: AudioAlignment, analysis: AudioAnalysis, codebook: AudioMarkCodebook) -> (AudioAlignment, CellFold) {
+    /// Refinement looks at this much of a long clip first (cells from its start): all candidates
+    /// are refined there, and only the ones tested go on over the whole clip.
+    static let refinePrefixCells = Int(30.0 * Double(AudioLayout.sampleRate) / Double(AudioLayout.cellLength))
+
+    /// `candidate` refined (on the fine-frame grid) over the first `cellLimit` cells of the
+    /// analysed clip, with the fold at the refined alignment, and the speed step it stopped at:
+    /// the speed by halving steps from `firstStep` until the drift over those cells is under ⅛
+    /// cell, then the neighbouring phases. A candidate refined over a prefix is carried on over
+    /// the whole clip by refining it again from the step returned.
+    static func refine(_ candidate: AudioAlignment, analysis: AudioAnalysis, codebook: AudioMarkCodebook,
+                       cellLimit: Int = .max, firstStep: Double = firstRefineStep) -> (AudioAlignment, CellFold, step: Double) {
         let spectrum = analysis.spectrum
         func evaluate(_ speed: Double, _ phase: Int, near offset: Int) -> (AudioAlignment, CellFold) {
-            Self.evaluate(speed, phase, near: offset, analysis: analysis, codebook: codebook)
+            Self.evaluate(speed, phase, near: offset, cellLimit: cellLimit, analysis: analysis, codebook: codebook)
         }
         var current = evaluate(candidate.speed, candidate.phase, near: candidate.offset)
-        let cells = max(1, spectrum.cellCount(speed: candidate.speed, phase: candidate.phase))
-        var step = firstRefineStep
+        let cells = max(1, min(cellLimit, spectrum.cellCount(speed: candidate.speed, phase: candidate.phase)))
+        var step = firstStep
         let finest = 1 / (8 * Double(cells))
         while step > finest {
             let here = current.0
@@ -134,7 +142,7 @@ enum AudioSync {
             let trial = evaluate(here.speed, phase, near: here.offset)
             if trial.0.score > current.0.score { current = trial }
         }
-        return current
+        return (current.0, current.1, step)
     }
 
     /// The twin of a refined alignment half a fine frame (64 samples) off the frame grid, on the
