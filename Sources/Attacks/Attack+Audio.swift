@@ -6,7 +6,7 @@ extension Attack {
     /// This attack applied to `audio`; `seed` drives any randomness (noise, excerpt start).
     ///
     /// The sample rate is kept by every attack (resampling attacks come back to it); the length
-    /// is kept except by `excerpt`, `shift` and `speed`, whose job is to change it. Metadata is
+    /// is kept except by `excerpt`, `surround`, `shift` and `speed`, whose job is to change it. Metadata is
     /// kept; codec attacks keep the input's rather than the decoder's, so that writing the result
     /// keeps the input's sample format.
     /// - Throws: ``AttackError/notApplicable(attack:kind:)`` for an image attack,
@@ -31,6 +31,8 @@ extension Attack {
             return AudioEdits.volume(audio, gain: Float(gain))
         case let .excerpt(seconds):
             return AudioEdits.excerpt(audio, seconds: seconds, random: &random)
+        case let .surround(seconds):
+            return AudioEdits.surround(audio, seconds: seconds, random: &random)
         case let .shift(samples):
             return try AudioEdits.shift(audio, samples: samples)
         case let .speed(factor):

@@ -55,6 +55,8 @@ extension Attack {
         row("highpass", "highpass:HZ", "cut-off", "Hz", .audio, "remove content below HZ (steep FFT filter)"),
         row("volume", "volume:G", "gain", "× (linear)", .audio, "multiply by G, clip to −1...1"),
         row("excerpt", "excerpt:S", "length", "seconds", .audio, "keep a random excerpt of S seconds"),
+        row("surround", "surround:S", "length", "seconds", .audio,
+            "S seconds of noise at the audio's level before and after it"),
         row("shift", "shift:N", "offset", "samples", .audio,
             "drop the first N samples (negative: prepend N of silence)"),
         row("speed", "speed:F", "factor", "×", .audio, "play F times faster (pitch rises): n/F samples"),

@@ -58,7 +58,7 @@ extension Attack {
         case let .gamma(gamma):
             return ImageTone.gamma(image, gamma: Float(gamma))
         case .mp3, .ogg, .opus, .aac, .resample, .lowpass, .highpass, .audioNoise, .volume, .excerpt,
-             .shift, .speed, .mono:
+             .surround, .shift, .speed, .mono:
             throw AttackError.notApplicable(attack: description, kind: .image)
         }
     }

@@ -78,6 +78,9 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
     case volume(gain: Double)
     /// Keep a seeded random excerpt of this many seconds (all of it when shorter).
     case excerpt(seconds: Double)
+    /// The audio between `seconds` of other sound before and after — seeded white noise at each
+    /// channel's RMS level: a track inside a longer recording (a mix, a compilation, a podcast).
+    case surround(seconds: Double)
     /// Drop the first `samples` frames; a negative count prepends that many frames of silence.
     case shift(samples: Int)
     /// Play faster by `factor` (resampled, so the pitch rises too): `n / factor` frames remain.
@@ -92,7 +95,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
              .blur, .median, .brightness, .contrast, .gamma:
             .image
         case .mp3, .ogg, .opus, .aac, .resample, .lowpass, .highpass, .audioNoise, .volume, .excerpt,
-             .shift, .speed, .mono:
+             .surround, .shift, .speed, .mono:
             .audio
         case .noise:
             nil
@@ -133,6 +136,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case .highpass: "highpass"
         case .volume: "volume"
         case .excerpt: "excerpt"
+        case .surround: "surround"
         case .shift: "shift"
         case .speed: "speed"
         case .mono: "mono"
@@ -171,6 +175,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case let .audioNoise(snr): "noise:\(f(snr))"
         case let .volume(gain): "volume:\(f(gain))"
         case let .excerpt(seconds): "excerpt:\(f(seconds))"
+        case let .surround(seconds): "surround:\(f(seconds))"
         case let .shift(samples): "shift:\(samples)"
         case let .speed(factor): "speed:\(f(factor))"
         case .mono: "mono"

@@ -85,6 +85,8 @@ private struct SpecReader {
             attack = .volume(gain: try double(1, in: 0...1000, "volume gain"))
         case "excerpt":
             attack = .excerpt(seconds: try double(1, in: 0.001...86_400, "excerpt length"))
+        case "surround":
+            attack = .surround(seconds: try double(1, in: 0.001...3_600, "surrounding length"))
         case "shift":
             attack = .shift(samples: try int(1, in: -100_000_000...100_000_000, "shift"))
         case "speed":

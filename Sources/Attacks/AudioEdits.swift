@@ -45,6 +45,23 @@ enum AudioEdits {
         return frames(audio, start ..< start + length)
     }
 
+    /// `round(seconds · rate)` frames of white Gaussian noise at each channel's RMS level before the
+    /// audio and as many after it (a silent channel gets silence).
+    /// - Complexity: O(frames · channels).
+    static func surround(_ audio: AudioBuffer, seconds: Double, random: inout AttackRandom) -> AudioBuffer {
+        let pad = max(1, Int((seconds * Double(audio.sampleRate)).rounded()))
+        var result = audio
+        result.channels = audio.channels.map { samples in
+            var power = 0.0
+            for value in samples { power += Double(value) * Double(value) }
+            let sigma = (power / Double(max(1, samples.count))).squareRoot()
+            let before = (0..<pad).map { _ in Float(sigma * random.nextGaussian()) }
+            let after = (0..<pad).map { _ in Float(sigma * random.nextGaussian()) }
+            return before + samples + after
+        }
+        return result
+    }
+
     /// The first `samples` frames dropped; for a negative count, `−samples` frames of silence
     /// prepended (a delay).
     /// - Throws: ``AttackError/invalidParameter(_:)`` when nothing would be left.

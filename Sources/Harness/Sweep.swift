@@ -134,7 +134,7 @@ extension Attack {
         case let .lowpass(hz), let .highpass(hz): hz
         case let .audioNoise(snr): snr
         case let .volume(gain): gain
-        case let .excerpt(seconds): seconds
+        case let .excerpt(seconds), let .surround(seconds): seconds
         case let .shift(samples): Double(samples)
         case .png, .centerCrop, .flip, .mono: nil
         }

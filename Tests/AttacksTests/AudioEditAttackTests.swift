@@ -97,6 +97,21 @@ struct AudioEditAttackTests {
         #expect(throws: AttackError.self) { try Attack.shift(samples: 1000).apply(to: original, seed: 0) }
     }
 
+    @Test("surround puts the audio between noise at its own level")
+    func surround() throws {
+        let samples = (0..<8000).map { Float(0.3 * sin(Double($0) * 0.05)) }
+        let original = AudioBuffer(sampleRate: 8000, channels: [samples, [Float](repeating: 0, count: 8000)])
+        let attacked = try Attack.surround(seconds: 2).apply(to: original, seed: 4)
+        #expect(attacked.frameCount == 8000 + 2 * 16_000)
+        #expect(Array(attacked.channels[0][16_000..<24_000]) == samples)
+        func rms(_ x: ArraySlice<Float>) -> Double { (x.reduce(0) { $0 + Double($1 * $1) } / Double(x.count)).squareRoot() }
+        let level = rms(samples[...])
+        #expect(abs(rms(attacked.channels[0][0..<16_000]) / level - 1) < 0.05)
+        #expect(abs(rms(attacked.channels[0][24_000...]) / level - 1) < 0.05)
+        #expect(attacked.channels[1].allSatisfy { $0 == 0 })
+        #expect(try Attack.surround(seconds: 2).apply(to: original, seed: 4) == attacked)
+    }
+
     @Test("speed:F leaves n/F samples and raises the pitch by F", arguments: [1.02, 0.9, 1.25])
     func speed(factor: Double) throws {
         // A 1 kHz tone: after playing F times faster it sits at F kHz.
