@@ -61,10 +61,10 @@ extension TracemarkCommand {
             let bytes = try MediaFile.readBytes(atPath: path)
             guard let format = FormatSniffer.format(of: bytes) else { throw CodecError.unrecognizedFormat }
             if format.kind == .audio {
-                // Only the part the detector analyses is decoded: memory stays bounded for long files.
-                let audio = try AudioCodec.decode(bytes, maximumSeconds: AudioAnalysis.maximumAnalysedDuration)
                 let speeds: AudioSpeedSearch = wideSpeedSearch ? .wide : .standard
-                let result = audioDetector.detect(audio, options: AudioDetectOptions(threshold: threshold, speeds: speeds))
+                let result = try AudioChunkedDetection.detect(bytes, speeds: speeds) { analysis in
+                    [audioDetector.detect(analysis, options: AudioDetectOptions(threshold: threshold, speeds: speeds))]
+                }[0]
                 return DetectReport(file: path, audio: result, keyID: audioDetector.codebook.keyID, timeMs: milliseconds(since: start))
             }
             let luma = try ImageCodec.decodeLuminance(bytes, minimumShortSide: ImageDetector.workingShortSide)

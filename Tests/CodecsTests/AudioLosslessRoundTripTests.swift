@@ -36,6 +36,37 @@ struct AudioLosslessRoundTripTests {
         #expect(try AudioCodec.decode(bytes, maximumSeconds: 3600).frameCount == full.frameCount)
     }
 
+    /// Windows of `length` every `hop` frames and a last one ending with the file, each equal to
+    /// that stretch of the full decode; a file no longer than a window is one window; `body`
+    /// can stop the decoding.
+    @Test("decoding in windows gives the stretches of the full decode",
+          .enabled(if: Corpus.isAvailable, Corpus.skipMessage),
+          arguments: ["guitar_solo_muldjord_chaos_god.wav", "orchestral_wesnoth_heroes_rite.ogg"])
+    func windowsAreStretchesOfTheFullDecode(name: String) throws {
+        let bytes = try Corpus.bytes(of: Corpus.audio(name))
+        let full = try AudioCodec.decode(bytes)
+        let length = 7 * full.sampleRate, hop = 5 * full.sampleRate
+        var starts = [Int]()
+        let total = try AudioCodec.decodeWindows(bytes, length: length, hop: hop) { window, start in
+            starts.append(start)
+            #expect(window.frameCount == length && window.sampleRate == full.sampleRate && window.metadata == full.metadata)
+            for (a, b) in zip(window.channels, full.channels) { #expect(a[...] == b[start..<start + length], "window at \(start)") }
+            return true
+        }
+        #expect(total == full.frameCount)
+        var expected = Array(stride(from: 0, through: full.frameCount - length, by: hop))
+        if expected.last! + length < full.frameCount { expected.append(full.frameCount - length) }
+        #expect(starts == expected)
+        var seen = 0
+        try AudioCodec.decodeWindows(bytes, length: length, hop: hop) { _, _ in seen += 1; return seen < 2 }
+        #expect(seen == 2)
+        var whole: AudioBuffer?
+        try AudioCodec.decodeWindows(bytes, length: full.frameCount + 10, hop: 1) { window, start in
+            #expect(start == 0); whole = window; return true
+        }
+        #expect(whole == full)
+    }
+
     /// Content that really uses the wider formats: a corpus excerpt at −3 dB (×0.7) is no longer
     /// on the 16-bit grid, so a writer that silently dropped to 16 bits would fail.
     @Test("wider sample formats made from corpus audio are bit-exact",

@@ -110,6 +110,23 @@ struct AudioSyncTests {
         }
     }
 
+    /// Chunks of a long recording: one up to 150 s; beyond, 120 s every 90 s and a last one ending
+    /// with the recording, so that every 30-s stretch lies whole in one.
+    @Test(arguments: [100.0, 150.0, 150.5, 210.0, 211.0, 3600.0])
+    func chunksHoldEveryThirtySecondStretch(seconds: Double) {
+        let rate = 8_000, count = Int(seconds * Double(rate))
+        let ranges = AudioChunks.ranges(frameCount: count, sampleRate: rate)
+        if seconds <= AudioChunks.longestSingleChunk {
+            #expect(ranges == [0..<count])
+            return
+        }
+        #expect(ranges.allSatisfy { $0.count == 120 * rate && $0.upperBound <= count })
+        #expect(ranges.last?.upperBound == count)
+        for a in stride(from: 0, through: count - 30 * rate, by: rate) {
+            #expect(ranges.contains { $0.lowerBound <= a && a + 30 * rate <= $0.upperBound }, "\(a / rate) s")
+        }
+    }
+
     @Test func unmarkedNoiseAndOtherKeysStaySilent() throws {
         var random = SplitMix(seed: 5)
         let noise = (0..<(10 * AudioLayout.sampleRate)).map { _ in Float(0.1 * random.gaussian()) }

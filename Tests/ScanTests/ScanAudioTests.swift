@@ -54,4 +54,29 @@ struct ScanAudioTests {
         #expect(!standard.detected)
         #expect(wide.detected && wide.payload == ScanFixture.payloadA.hex, "FPR \(wide.falsePositiveProbability ?? -1)")
     }
+
+    /// A marked track 150 s into a 175-s recording (the rest another track, at 16 kHz mono to keep
+    /// the test quick): beyond the first chunk, so only reading the file chunk by chunk finds it.
+    /// Its block offsets are reported in the file, and its probability charged for both chunks.
+    @Test func markedTrackLateInALongRecordingIsFound() throws {
+        func mono16k(_ name: String) throws -> AudioBuffer {
+            let audio = try AudioCodec.decode(try Corpus.bytes(of: Corpus.audio(name)))
+            let mono = AudioBuffer(sampleRate: audio.sampleRate, channels: [audio.channels[0]])
+            return Resampler.resample(mono, to: 16_000)
+        }
+        var track = try mono16k("rock_metal_muldjord_chaos_god.flac")
+        track.channels = [Array(track.channels[0][0..<(25 * 16_000)])]
+        let marked = try AudioMarker(key: ScanFixture.keyA).embed(track, payload: ScanFixture.payloadA).audio
+        let other = try mono16k("orchestral_wesnoth_heroes_rite.ogg").channels[0]
+        let recording = AudioBuffer(sampleRate: 16_000, channels: [other + other + other[0..<(30 * 16_000)] + marked.channels[0]])
+        #expect(abs(recording.duration - 175) < 0.1)
+        let bytes = try AudioCodec.encode(recording, options: AudioEncodeOptions(format: .wav))
+        let detector = AudioDetector(key: ScanFixture.keyA)
+        let result = try AudioChunkedDetection.detect(bytes, speeds: .standard) { [detector.detect($0)] }[0]
+        #expect(result.payload == ScanFixture.payloadA, "FPR \(result.falsePositiveProbability)")
+        let first = try #require(result.offsets.first { $0 >= 149 })
+        #expect(abs(first - 150) < 2.1, "block starts \(result.offsets)")
+        // The library reads an in-memory recording the same way.
+        #expect(detector.detect(recording).payload == ScanFixture.payloadA)
+    }
 }

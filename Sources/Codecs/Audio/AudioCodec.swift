@@ -57,9 +57,9 @@ public enum AudioCodec {
     /// overshoot ±1 slightly where the source was loud; samples are not clipped here.
     /// `metadata` records the container and the stored sample format, so that
     /// ``encode(_:options:)`` can write the same kind of file back.
-    /// - Parameter maximumSeconds: stop after this much audio (the audio detector analyses at most
-    ///   a clip's first 120 s, so an hour-long file need not be held in memory to be checked); the
-    ///   rest of the file is then neither decoded nor checked for damage. `nil` decodes everything.
+    /// - Parameter maximumSeconds: stop after this much audio; the rest of the file is then neither
+    ///   decoded nor checked for damage. `nil` decodes everything. (To read a long file a piece at
+    ///   a time, see ``decodeWindows(_:length:hop:_:)``.)
     /// - Complexity: O(frames × channels), one pass, no per-sample allocation.
     /// - Throws: ``CodecError``.
     public static func decode(_ bytes: [UInt8], maximumSeconds: Double? = nil) throws -> AudioBuffer {
@@ -94,6 +94,76 @@ public enum AudioCodec {
         let metadata = AudioMetadata(sourceFormat: file.container,
                                      sampleFormat: SoundFileFormat.sampleFormat(ofSubtype: file.info.format))
         return AudioBuffer(sampleRate: Int(file.info.samplerate), channels: planes, metadata: metadata)
+    }
+
+    /// Decodes a file in overlapping windows, one in memory at a time: `length` frames every `hop`
+    /// frames, and a last window of `length` frames ending with the file (when the file is longer
+    /// than `length` and the stride does not end there); a file up to `length` frames is one
+    /// window. `body` gets each window and the frame it starts at, and returns whether to go on.
+    ///
+    /// Peak memory is `length + hop` frames of planar floats, whatever the file's length.
+    /// - Returns: the frames decoded (all of the file unless `body` stopped early).
+    /// - Throws: ``CodecError``, and what `body` throws.
+    @discardableResult
+    public static func decodeWindows(_ bytes: [UInt8], length: Int, hop: Int,
+                                     _ body: (_ window: AudioBuffer, _ startFrame: Int) throws -> Bool) throws -> Int {
+        precondition(length > 0 && hop > 0 && hop <= length, "windows need 0 < hop ≤ length")
+        let file = try open(bytes)
+        let channelCount = Int(file.info.channels)
+        let rate = Int(file.info.samplerate)
+        let metadata = AudioMetadata(sourceFormat: file.container,
+                                     sampleFormat: SoundFileFormat.sampleFormat(ofSubtype: file.info.format))
+        // Frames buffered from `bufferStart` (the last window's start) on.
+        var planes = [[Float]](repeating: [], count: channelCount)
+        for channel in planes.indices { planes[channel].reserveCapacity(min(length + hop, maximumReservedSamples / channelCount)) }
+        var bufferStart = 0, total = 0
+        var lastStart: Int?
+        var interleaved = [Float](repeating: 0, count: chunkFrames * channelCount)
+        var scratch = [Float](repeating: 0, count: chunkFrames * channelCount)
+        func window(from start: Int) -> AudioBuffer {
+            let offset = start - bufferStart
+            return AudioBuffer(sampleRate: rate, channels: planes.map { Array($0[offset..<(offset + length)]) }, metadata: metadata)
+        }
+        while true {
+            // The next window starts at 0, then every hop; read until it is complete.
+            let nextStart = lastStart.map { $0 + hop } ?? 0
+            let needed = nextStart + length - (bufferStart + planes[0].count)
+            var ended = false
+            var remaining = needed
+            while remaining > 0 {
+                let frames = interleaved.withUnsafeMutableBufferPointer { buffer in
+                    file.readFrames(into: buffer.baseAddress!, frames: min(chunkFrames, remaining))
+                }
+                if frames == 0 { ended = true; break }
+                if channelCount == 1 {
+                    planes[0].append(contentsOf: interleaved[0..<frames])
+                } else {
+                    deinterleave(interleaved, into: &scratch, frames: frames, channelCount: channelCount)
+                    for channel in 0..<channelCount {
+                        planes[channel].append(contentsOf: scratch[(channel * chunkFrames)..<(channel * chunkFrames + frames)])
+                    }
+                }
+                total += frames
+                remaining -= frames
+            }
+            if ended {
+                guard total > 0 else { throw noFrames(file) }
+                if lastStart == nil {
+                    _ = try body(AudioBuffer(sampleRate: rate, channels: planes, metadata: metadata), 0)
+                } else if let lastStart, total > lastStart + length {
+                    _ = try body(window(from: total - length), total - length)
+                }
+                return total
+            }
+            guard try body(window(from: nextStart), nextStart) else { return total }
+            // Keep this window's frames on: a last window ending with the file starts after it.
+            let drop = nextStart - bufferStart
+            if drop > 0 {
+                for channel in planes.indices { planes[channel].removeFirst(drop) }
+                bufferStart = nextStart
+            }
+            lastStart = nextStart
+        }
     }
 
     /// Splits `frames` interleaved frames into `chunkFrames`-strided planes of `planar`.

@@ -21,8 +21,12 @@ public final class AudioAnalysis: Sendable {
 
     /// Duration of the clip, seconds (all of it, not only the analysed part).
     public let duration: Double
-    /// Where this analysis starts in the clip, seconds: 0, or a segment's start (``segments``).
+    /// Where this analysis starts in the recording, seconds: a chunk's start (``AudioChunks``), plus
+    /// a segment's start within it (``segments``).
     let start: Double
+    /// Chunks the recording is read in (``AudioChunks``): the stated probability is charged for
+    /// all of them.
+    let chunkCount: Int
     let spectrum: ClipSpectrum
     /// The same clip from internal sample ``ClipSpectrum/hop``/2 on: its fine frames fall halfway
     /// between ``spectrum``'s, so that refinement can align cells to 64 samples instead of 128. A
@@ -44,8 +48,9 @@ public final class AudioAnalysis: Sendable {
     /// Clips longer than this (analysed part, seconds) are also searched by segments.
     static let segmentSearchMinimum = 35.0
     private let speeds: AudioSpeedSearch
-    /// Whether this is a whole clip (segments are not searched by segments again).
-    private let isSegment: Bool
+    /// Whether this is a segment of a clip (not searched by segments again; its coarse search
+    /// tries every other phase, see ``segmentCoarsePhases``).
+    let isSegment: Bool
     private let segmentAnalyses = Mutex<[AudioAnalysis]?>(nil)
 
     /// Segments this clip is also searched in; fixed by the analysed duration alone, so that it
@@ -73,27 +78,36 @@ public final class AudioAnalysis: Sendable {
     var segments: [AudioAnalysis] {
         guard !isSegment else { return [] }
         if let built = segmentAnalyses.withLock({ $0 }) { return built }
-        let built = Self.segmentRanges(sampleCount: spectrum.sampleCount).map { range in
-            AudioAnalysis(segmentOf: self, first: range.lowerBound, length: range.count)
+        let ranges = Self.segmentRanges(sampleCount: spectrum.sampleCount)
+        let built = ranges.map { range in
+            AudioAnalysis(segmentOf: self, first: range.lowerBound, length: range.count, isLast: range == ranges.last)
         }
         segmentAnalyses.withLock { $0 = built }
         return built
     }
 
     /// The part of `whole` from internal sample `first` (a multiple of the fine hop), `length`
-    /// samples long, as if it had been analysed on its own.
-    private init(segmentOf whole: AudioAnalysis, first: Int, length: Int) {
+    /// samples long, as if it had been analysed on its own. Its coarse search looks at its first
+    /// 15 s — the next segment's start — or, for the last segment, at all of it: every 15-s stretch
+    /// of the clip is then some segment's coarse region or inside the last one.
+    private init(segmentOf whole: AudioAnalysis, first: Int, length: Int, isLast: Bool) {
         let rate = Double(AudioLayout.sampleRate)
         duration = Double(length) / rate
         start = whole.start + Double(first) / rate
+        chunkCount = whole.chunkCount
         speeds = whole.speeds
         isSegment = true
         let frame = first / ClipSpectrum.hop
         spectrum = ClipSpectrum(slicing: whole.spectrum, fromFrame: frame, sampleCount: length)
         halfHopSpectrum = ClipSpectrum(slicing: whole.halfHopSpectrum, fromFrame: frame,
                                        sampleCount: length - ClipSpectrum.hop / 2)
-        coarse = AudioSync.coarseFolds(spectrum, speeds: speeds, phases: Self.segmentCoarsePhases, cells: Self.segmentCoarseCells)
+        coarse = AudioSync.coarseFolds(spectrum, speeds: speeds, phases: Self.segmentCoarsePhases,
+                                       cells: isLast ? .max : Self.segmentCoarseCells)
     }
+    /// A segment's coarse search tries phases 0 and 2 only (half the work); its refinement then
+    /// starts with the phases in between (``AudioSync/refine``), which a true phase of 1 or 3
+    /// needs: refined from the wrong phase, the speed drifted to absorb it (1.00125 instead of 1,
+    /// χ² 361 instead of 487 for a track 5 s into a segment).
     static let segmentCoarsePhases = [0, 2]
     static let segmentCoarseCells = Int(15.0 * Double(AudioLayout.sampleRate) / Double(AudioLayout.cellLength))
 
@@ -118,10 +132,20 @@ public final class AudioAnalysis: Sendable {
         self.init(internalSamples: InternalSignal.internalMix(limited), duration: audio.duration, speeds: speeds)
     }
 
+    /// Analyses one chunk of a long recording (see ``AudioChunks``): `chunk` starts `start`
+    /// seconds into it, and the recording has `chunkCount` chunks in all. Detection on this
+    /// analysis states probabilities for the whole recording and block offsets in it.
+    public convenience init(chunk: AudioBuffer, start: Double, of chunkCount: Int, speeds: AudioSpeedSearch = .standard) {
+        self.init(internalSamples: InternalSignal.internalMix(chunk), duration: chunk.duration, start: start,
+                  chunkCount: chunkCount, speeds: speeds)
+    }
+
     /// Analyses a mono signal already at the internal rate (16 kHz).
-    init(internalSamples x: [Float], duration: Double? = nil, speeds: AudioSpeedSearch = .standard) {
+    init(internalSamples x: [Float], duration: Double? = nil, start: Double = 0, chunkCount: Int = 1,
+         speeds: AudioSpeedSearch = .standard) {
         self.duration = duration ?? Double(x.count) / Double(AudioLayout.sampleRate)
-        start = 0
+        self.start = start
+        self.chunkCount = chunkCount
         self.speeds = speeds
         isSegment = false
         spectrum = ClipSpectrum(x, fastestSpeed: speeds.range.upperBound)
@@ -163,7 +187,8 @@ struct ClipSpectrum: Sendable {
     /// Fine frames.
     let frameCount: Int
     /// Cumulative power over FFT bins: `prefix[t · stride + k]` = Σ_{i<k} |X_t(i)|².
-    let prefix: [Double]
+    /// A slice: a segment's spectrum shares its clip's storage instead of copying it.
+    let prefix: ArraySlice<Double>
     /// Per band: a noise-floor estimate (5th percentile of cell power) and the clip's band plan.
     let noiseFloor: [Float]
     let bandWeights: [Float]
@@ -178,7 +203,7 @@ struct ClipSpectrum: Sendable {
         frameCount = frames
         let highest = (AudioLayout.highestFrequency * fastestSpeed / AudioLayout.binWidth).rounded(.up)
         binLimit = min(AudioLayout.fftSize / 2 + 1, Int(highest) + 3)
-        prefix = Self.cumulativePower(x, frames: frames, binLimit: binLimit)
+        prefix = Self.cumulativePower(x, frames: frames, binLimit: binLimit)[...]
         (noiseFloor, bandWeights, gateFloor) = Self.bandStatistics(prefix: prefix, frames: frames, stride: binLimit + 1)
     }
 
@@ -192,7 +217,8 @@ struct ClipSpectrum: Sendable {
         frameCount = frames
         binLimit = whole.binLimit
         let stride = whole.stride
-        prefix = Array(whole.prefix[(first * stride)..<((first + frames) * stride)])
+        let base = whole.prefix.startIndex
+        prefix = whole.prefix[(base + first * stride)..<(base + (first + frames) * stride)]
         (noiseFloor, bandWeights, gateFloor) = Self.bandStatistics(prefix: prefix, frames: frames, stride: stride)
     }
 
@@ -268,17 +294,19 @@ struct ClipSpectrum: Sendable {
 
     static let noiseGateFactor: Float = 3
 
-    static func bandStatistics(prefix: [Double], frames: Int, stride: Int) -> (floor: [Float], weights: [Float], gate: [Float]) {
+    static func bandStatistics(prefix: ArraySlice<Double>, frames: Int, stride: Int) -> (floor: [Float], weights: [Float], gate: [Float]) {
         let bands = AudioLayout.bandCount
         let edges = AudioLayout.bandBinEdges
         var perBand = [[Float]](repeating: [], count: bands)
         var density = [Double](repeating: 0, count: bands)
-        for t in Swift.stride(from: 0, to: frames, by: framesPerCell) {
-            let base = t * stride
-            for b in 0..<bands {
-                let power = max(0, prefix[base + edges[b + 1]] - prefix[base + edges[b]])
-                perBand[b].append(Float(power))
-                density[b] += power / Double(edges[b + 1] - edges[b])
+        prefix.withUnsafeBufferPointer { prefix in
+            for t in Swift.stride(from: 0, to: frames, by: framesPerCell) {
+                let base = t * stride
+                for b in 0..<bands {
+                    let power = max(0, prefix[base + edges[b + 1]] - prefix[base + edges[b]])
+                    perBand[b].append(Float(power))
+                    density[b] += power / Double(edges[b + 1] - edges[b])
+                }
             }
         }
         let plan = AudioBandPlan(density: density)

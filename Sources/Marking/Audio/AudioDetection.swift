@@ -9,8 +9,9 @@ public struct AudioDetection: Sendable {
     public var falsePositiveProbability: Double
     /// The threshold the answer was decided at.
     public var threshold: Double
-    /// Times in the clip, seconds, where a block (2.048 s of the original) starts, within the audio
-    /// given (`detect` and `scan` pass a long file's first 120 s only); empty unless detected.
+    /// Times in the recording, seconds, where a block (2.048 s of the original) starts, within the
+    /// chunk or segment the mark was read in (which may begin before the marked part); empty
+    /// unless detected.
     public var offsets: [Double]
     /// Replay speed of the clip against the marked original (1.02: 2 % faster and higher), when
     /// detected.

@@ -53,10 +53,33 @@ public struct AudioDetector: Sendable {
     /// many times the smallest per-reading probability (a union bound).
     public static let testedReadings = testedAlignments * readingsPerAlignment
 
-    /// Looks for the mark in `audio`.
-    /// - Complexity: O(n) in the clip's length (up to ``AudioAnalysis/maximumAnalysedDuration``).
+    /// Looks for the mark in `audio`, a clip or a whole recording: beyond
+    /// ``AudioAnalysis/maximumAnalysedDuration`` it is read in chunks (``AudioChunks``) until one
+    /// gives the mark.
+    /// - Complexity: O(n) in the clip's length.
     public func detect(_ audio: AudioBuffer, options: AudioDetectOptions = .init()) -> AudioDetection {
-        detect(AudioAnalysis(audio, speeds: options.speeds), options: options)
+        let ranges = AudioChunks.ranges(frameCount: audio.frameCount, sampleRate: audio.sampleRate)
+        guard ranges.count > 1 else {
+            return detect(AudioAnalysis(chunk: audio, start: 0, of: 1, speeds: options.speeds), options: options)
+        }
+        var best: AudioDetection?
+        for range in ranges {
+            var chunk = audio
+            chunk.channels = audio.channels.map { Array($0[range]) }
+            let analysis = AudioAnalysis(chunk: chunk, start: Double(range.lowerBound) / Double(audio.sampleRate),
+                                         of: ranges.count, speeds: options.speeds)
+            let result = detect(analysis, options: options)
+            best = Self.stronger(best, result)
+            if result.detected { break }
+        }
+        return best!
+    }
+
+    /// Of two answers for the same recording (chunks of it), the one with the smaller stated
+    /// probability.
+    public static func stronger(_ a: AudioDetection?, _ b: AudioDetection) -> AudioDetection {
+        guard let a else { return b }
+        return b.falsePositiveProbability < a.falsePositiveProbability ? b : a
     }
 
     /// Tests a clip of `analysis` is put to, each with ``testedReadings`` readings: the whole clip,
@@ -64,7 +87,7 @@ public struct AudioDetector: Sendable {
     /// duration, so that the stated probability can be this many times the best reading's (a
     /// union bound). Segments are read only when the whole clip gave no mark; reading fewer tests
     /// than counted only makes the bound looser.
-    static func tests(_ analysis: AudioAnalysis) -> Int { analysis.segmentCount > 0 ? 2 : 1 }
+    static func tests(_ analysis: AudioAnalysis) -> Int { analysis.chunkCount * (analysis.segmentCount > 0 ? 2 : 1) }
 
     /// Looks for the mark in an analysed clip: in the whole clip and, if it is not found there and
     /// the clip is long, in each segment.

@@ -126,6 +126,13 @@ enum AudioSync {
             Self.evaluate(speed, phase, near: offset, cellLimit: cellLimit, analysis: analysis, codebook: codebook)
         }
         var current = evaluate(candidate.speed, candidate.phase, near: candidate.offset)
+        if analysis.isSegment, firstStep == firstRefineStep {
+            // Segments' coarse search skipped the odd phases: try them before the speed.
+            for phase in [candidate.phase - 1, candidate.phase + 1] {
+                let trial = evaluate(candidate.speed, phase, near: candidate.offset)
+                if trial.0.score > current.0.score { current = trial }
+            }
+        }
         let cells = max(1, min(cellLimit, spectrum.cellCount(speed: candidate.speed, phase: candidate.phase)))
         var step = firstStep
         let finest = 1 / (8 * Double(cells))

@@ -60,7 +60,8 @@ struct ItemInspector: Sendable {
 
         case .audio:
             if options.decodeOnly {
-                do { _ = try AudioCodec.decode(bytes, maximumSeconds: AudioAnalysis.maximumAnalysedDuration) } catch {
+                // All of it, as detection does, a chunk at a time.
+                do { try AudioCodec.decodeWindows(bytes, length: 1 << 22, hop: 1 << 22) { _, _ in true } } catch {
                     return .record(.failure(item.name, kind: "audio", error: error))
                 }
                 times.decode += lap()
@@ -70,17 +71,20 @@ struct ItemInspector: Sendable {
             guard !audioDetectors.isEmpty else {
                 return .record(.failure(item.name, kind: "audio", error: ScanError.audioUnavailable))
             }
-            let audio: AudioBuffer
-            // Only the part the detector analyses is decoded: memory stays bounded for long files.
-            do { audio = try AudioCodec.decode(bytes, maximumSeconds: AudioAnalysis.maximumAnalysedDuration) } catch {
+            // Chunk by chunk (120 s every 90 s), one in memory at a time, until every key has its
+            // mark; decoding and analysis are counted together as analysis here.
+            let threshold = options.threshold / Double(audioDetectors.count)
+            let verdicts: [MarkVerdict]
+            do {
+                verdicts = try AudioChunkedDetection.detect(bytes, speeds: options.audioSpeeds, read: { analysis in
+                    times.analyse += lap()
+                    let verdicts = audioDetectors.map { $0.audio!.verdict(for: analysis, threshold: threshold) }
+                    times.detect += lap()
+                    return verdicts
+                }, falsePositive: \.falsePositiveProbability, found: \.detected)
+            } catch {
                 return .record(.failure(item.name, kind: "audio", error: error))
             }
-            times.decode += lap()
-            let analysis = AudioAnalysis(audio, speeds: options.audioSpeeds)
-            times.analyse += lap()
-            let threshold = options.threshold / Double(audioDetectors.count)
-            let verdicts = audioDetectors.map { $0.audio!.verdict(for: analysis, threshold: threshold) }
-            times.detect += lap()
             return .record(record(item.name, kind: "audio", verdicts: verdicts, keyIDs: audioDetectors.map(\.keyID)))
         }
     }
