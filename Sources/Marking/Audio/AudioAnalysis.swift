@@ -102,7 +102,7 @@ public final class AudioAnalysis: Sendable {
         halfHopSpectrum = ClipSpectrum(slicing: whole.halfHopSpectrum, fromFrame: frame,
                                        sampleCount: length - ClipSpectrum.hop / 2)
         coarse = AudioSync.coarseFolds(spectrum, speeds: speeds, phases: Self.segmentCoarsePhases,
-                                       cells: isLast ? .max : Self.segmentCoarseCells)
+                                       cells: isLast ? .max : Self.segmentCoarseCells, speedStride: 2)
     }
     /// A segment's coarse search tries phases 0 and 2 only (half the work); its refinement then
     /// starts with the phases in between (``AudioSync/refine``), which a true phase of 1 or 3
@@ -311,17 +311,14 @@ struct ClipSpectrum: Sendable {
         }
         let plan = AudioBandPlan(density: density)
         var floor = [Float](repeating: 1e-12, count: bands)
+        // The embedder's silence gate, seen from the clip: band loud level (90th percentile of cell
+        // power) −50 dB, the loudest band's −80 dB; and at least a few times the noise floor.
+        var loud = [Float](repeating: 0, count: bands)
         for b in 0..<bands where !perBand[b].isEmpty {
             let sorted = perBand[b].sorted()
             let mean = sorted.reduce(0, +) / Float(sorted.count)
             floor[b] = max(sorted[sorted.count / 20], mean * 1e-6, 1e-12)
-        }
-        // The embedder's silence gate, seen from the clip: band loud level (90th percentile of cell
-        // power) −50 dB, the loudest band's −80 dB; and at least a few times the noise floor.
-        let loud = (0..<bands).map { b -> Float in
-            guard !perBand[b].isEmpty else { return 0 }
-            let sorted = perBand[b].sorted()
-            return sorted[min(sorted.count - 1, sorted.count * 9 / 10)]
+            loud[b] = sorted[min(sorted.count - 1, sorted.count * 9 / 10)]
         }
         var strongest: Float = 0
         for b in 0..<bands { strongest = max(strongest, loud[b] / Float(edges[b + 1] - edges[b])) }

@@ -36,9 +36,12 @@ enum AudioSync {
 
     /// The coarse folds of a clip (key-independent).
     static func coarseFolds(_ spectrum: ClipSpectrum, speeds: AudioSpeedSearch = .standard,
-                            phases: [Int] = coarsePhases, cells: Int = coarseCells) -> [CellFold] {
+                            phases: [Int] = coarsePhases, cells: Int = coarseCells, speedStride: Int = 1) -> [CellFold] {
         guard spectrum.frameCount >= 8 * ClipSpectrum.framesPerCell else { return [] }
-        return coarseSpeeds(speeds).flatMap { spectrum.folds(speed: $0, phases: phases, cellLimit: cells) }
+        let grid = coarseSpeeds(speeds)
+        let centre = grid.firstIndex { abs($0 - 1) < 1e-9 } ?? 0
+        let chosen = grid.indices.filter { ($0 - centre) % speedStride == 0 }.map { grid[$0] }
+        return chosen.flatMap { spectrum.folds(speed: $0, phases: phases, cellLimit: cells) }
     }
 
     /// The pilot's normalised correlation with `fold` at every block offset o (the clip's first cell
@@ -126,15 +129,17 @@ enum AudioSync {
             Self.evaluate(speed, phase, near: offset, cellLimit: cellLimit, analysis: analysis, codebook: codebook)
         }
         var current = evaluate(candidate.speed, candidate.phase, near: candidate.offset)
+        var step = firstStep
         if analysis.isSegment, firstStep == firstRefineStep {
-            // Segments' coarse search skipped the odd phases: try them before the speed.
+            // Segments' coarse search skipped the odd phases and every other speed: try those
+            // phases before the speed, and start the speed a step wider.
             for phase in [candidate.phase - 1, candidate.phase + 1] {
                 let trial = evaluate(candidate.speed, phase, near: candidate.offset)
                 if trial.0.score > current.0.score { current = trial }
             }
+            step *= 2
         }
         let cells = max(1, min(cellLimit, spectrum.cellCount(speed: candidate.speed, phase: candidate.phase)))
-        var step = firstStep
         let finest = 1 / (8 * Double(cells))
         while step > finest {
             let here = current.0
