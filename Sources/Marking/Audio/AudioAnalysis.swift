@@ -39,58 +39,19 @@ public final class AudioAnalysis: Sendable {
     /// depend on the clip only, so every key checked against this clip shares them.
     private let refinedFolds = Mutex<[FoldKey: CellFold]>([:])
 
-    /// Segment search: a marked recording inside a longer one (a track in a mix or a compilation,
-    /// a song after an intro) is read from windows of ``segmentLength`` every ``segmentHop``, so
-    /// that the unmarked rest neither hides it from the synchronisation (which looks at the first
-    /// 20 s) nor dilutes its fold. Any 15-s stretch lies whole in one window.
-    static let segmentLength = 30.0
-    static let segmentHop = 15.0
-    /// Clips longer than this (analysed part, seconds) are also searched by segments.
-    static let segmentSearchMinimum = 35.0
-    private let speeds: AudioSpeedSearch
+    /// Replay speeds searched.
+    let speeds: AudioSpeedSearch
     /// Whether this is a segment of a clip (not searched by segments again; its coarse search
-    /// tries every other phase, see ``segmentCoarsePhases``).
+    /// is thinner, see ``segmentCoarsePhases``).
     let isSegment: Bool
-    private let segmentAnalyses = Mutex<[AudioAnalysis]?>(nil)
-
-    /// Segments this clip is also searched in; fixed by the analysed duration alone, so that it
-    /// can enter the false-positive probability as a number of tests chosen in advance.
-    var segmentCount: Int { isSegment ? 0 : Self.segmentRanges(sampleCount: spectrum.sampleCount).count }
-
-    /// Segments in internal samples: ``segmentLength`` every ``segmentHop`` (a whole number of fine
-    /// frames), and a last one from the fine frame nearest to ``segmentLength`` before the end to
-    /// the end (up to a fine frame longer).
-    static func segmentRanges(sampleCount: Int) -> [Range<Int>] {
-        let rate = Double(AudioLayout.sampleRate)
-        guard Double(sampleCount) / rate > segmentSearchMinimum else { return [] }
-        let length = Int(segmentLength * rate), hop = Int(segmentHop * rate)
-        var ranges = Swift.stride(from: 0, to: sampleCount - length, by: hop).map { $0..<($0 + length) }
-        let last = (sampleCount - length) / ClipSpectrum.hop * ClipSpectrum.hop
-        if ranges.last?.lowerBound == last { ranges.removeLast() }
-        ranges.append(last..<sampleCount)
-        return ranges
-    }
-
-    /// The segments' analyses, built on first use (a detection that found the mark in the whole
-    /// clip never pays for them) and shared by every key checked against this clip. They slice
-    /// the clip's spectra (segment starts lie on the fine-frame grid), so only their band
-    /// statistics and coarse folds are new work.
-    var segments: [AudioAnalysis] {
-        guard !isSegment else { return [] }
-        if let built = segmentAnalyses.withLock({ $0 }) { return built }
-        let ranges = Self.segmentRanges(sampleCount: spectrum.sampleCount)
-        let built = ranges.map { range in
-            AudioAnalysis(segmentOf: self, first: range.lowerBound, length: range.count, isLast: range == ranges.last)
-        }
-        segmentAnalyses.withLock { $0 = built }
-        return built
-    }
+    /// ``segments``, once built.
+    let segmentAnalyses = Mutex<[AudioAnalysis]?>(nil)
 
     /// The part of `whole` from internal sample `first` (a multiple of the fine hop), `length`
     /// samples long, as if it had been analysed on its own. Its coarse search looks at its first
     /// 15 s — the next segment's start — or, for the last segment, at all of it: every 15-s stretch
     /// of the clip is then some segment's coarse region or inside the last one.
-    private init(segmentOf whole: AudioAnalysis, first: Int, length: Int, isLast: Bool) {
+    init(segmentOf whole: AudioAnalysis, first: Int, length: Int, isLast: Bool) {
         let rate = Double(AudioLayout.sampleRate)
         duration = Double(length) / rate
         start = whole.start + Double(first) / rate
@@ -102,14 +63,8 @@ public final class AudioAnalysis: Sendable {
         halfHopSpectrum = ClipSpectrum(slicing: whole.halfHopSpectrum, fromFrame: frame,
                                        sampleCount: length - ClipSpectrum.hop / 2)
         coarse = AudioSync.coarseFolds(spectrum, speeds: speeds, phases: Self.segmentCoarsePhases,
-                                       cells: isLast ? .max : Self.segmentCoarseCells, speedStride: 2)
+                                       cells: isLast ? .max : Self.segmentCoarseCells, speedStride: Self.segmentCoarseSpeedStride)
     }
-    /// A segment's coarse search tries phases 0 and 2 only (half the work); its refinement then
-    /// starts with the phases in between (``AudioSync/refine``), which a true phase of 1 or 3
-    /// needs: refined from the wrong phase, the speed drifted to absorb it (1.00125 instead of 1,
-    /// χ² 361 instead of 487 for a track 5 s into a segment).
-    static let segmentCoarsePhases = [0, 2]
-    static let segmentCoarseCells = Int(15.0 * Double(AudioLayout.sampleRate) / Double(AudioLayout.cellLength))
 
     struct FoldKey: Hashable {
         var speed: Int
