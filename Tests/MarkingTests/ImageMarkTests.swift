@@ -49,6 +49,29 @@ struct ImageMarkTests {
                 "\(name) after \(attack): FPR \(result.falsePositiveProbability), χ² \(result.chiSquare)")
     }
 
+    /// A product photo on a plain background, marked to its edges: the background is as flat as
+    /// padding, but it carries the mark and sets the tile size, so the whole image must still be
+    /// read (reading only the picture inside lost it, untouched). Padded copies read the picture.
+    @Test(arguments: [Float(1), Float(0.94)])
+    func pictureOnAPlainBackgroundIsReadWhole(background: Float) throws {
+        let photo = try AttackChain(parsing: "resize-short:480,center-crop:480x480").apply(to: try Self.load("plasma_forest_path.jpg"), seed: 0)
+        let side = 1200, inner = 480, offset = (side - inner) / 2
+        let planes = photo.planes.map { plane -> [Float] in
+            var canvas = [Float](repeating: background, count: side * side)
+            for row in 0..<inner {
+                canvas.replaceSubrange((offset + row) * side + offset..<(offset + row) * side + offset + inner,
+                                       with: plane[(row * inner)..<((row + 1) * inner)])
+            }
+            return canvas
+        }
+        let product = PlanarImage(width: side, height: side, colorModel: photo.colorModel, planes: planes)
+        let marked = try Self.marker.embed(product, payload: Self.payload).image
+        for attack in ["none", "jpeg:80"] {
+            let result = Self.detector.detect(try AttackChain(parsing: attack).apply(to: marked, seed: 1))
+            #expect(result.payload == Self.payload, "background \(background), \(attack): FPR \(result.falsePositiveProbability)")
+        }
+    }
+
     @Test func syncReportsTheGeometryOfACrop() throws {
         let (_, embedding) = try Self.marked("plasma_forest_path.jpg")
         let result = Self.detector.detect(try AttackChain(parsing: "crop:0.5").apply(to: embedding.image, seed: 3))

@@ -43,32 +43,36 @@ public struct ImageDetector: Sendable {
         var result = ImageDetection(detected: false, payload: nil, falsePositiveProbability: 1,
                                     threshold: options.threshold, sync: nil, chiSquare: 0,
                                     degreesOfFreedom: TileLayout.codedBits)
-        var ranked = [(candidate: ImageAnalysis.FoldedCandidate, alignment: TileFold.Alignment)]()
-        for candidate in analysis.candidates {
-            for alignment in TileFold.alignments(spectrum: candidate.spectrum, norm: candidate.norm, codebook: codebook) {
-                ranked.append((candidate, alignment))
+        // Each view of the image (see ``ImageAnalysis/views``) is read at its pilot's best
+        // alignments; the stated probability is charged for every reading.
+        var best: (evidence: CodedBitEvidence, lattice: TileLattice, alignment: TileFold.Alignment, view: ImageAnalysis.View)?
+        for view in analysis.views {
+            var ranked = [(candidate: ImageAnalysis.FoldedCandidate, alignment: TileFold.Alignment)]()
+            for candidate in view.candidates {
+                for alignment in TileFold.alignments(spectrum: candidate.spectrum, norm: candidate.norm, codebook: codebook) {
+                    ranked.append((candidate, alignment))
+                }
             }
-        }
-        ranked.sort { $0.alignment.pilotScore > $1.alignment.pilotScore }
-
-        var best: (evidence: CodedBitEvidence, lattice: TileLattice, alignment: TileFold.Alignment)?
-        for entry in ranked.prefix(Self.testedAlignments) {
-            let chips = TileFold.chips(of: entry.candidate.fold, alignment: entry.alignment)
-            let evidence = CodedBitEvidence(value: { chips[$0] }, chips: codebook.chips.payloadChips,
-                                            weights: codebook.chips.payloadWeights, chipsPerCodedBit: TileLayout.chipsPerCodedBit)
-            if best == nil || evidence.logFalsePositive < best!.evidence.logFalsePositive {
-                best = (evidence, entry.candidate.lattice, entry.alignment)
+            ranked.sort { $0.alignment.pilotScore > $1.alignment.pilotScore }
+            for entry in ranked.prefix(Self.testedAlignments) {
+                let chips = TileFold.chips(of: entry.candidate.fold, alignment: entry.alignment)
+                let evidence = CodedBitEvidence(value: { chips[$0] }, chips: codebook.chips.payloadChips,
+                                                weights: codebook.chips.payloadWeights, chipsPerCodedBit: TileLayout.chipsPerCodedBit)
+                if best == nil || evidence.logFalsePositive < best!.evidence.logFalsePositive {
+                    best = (evidence, entry.candidate.lattice, entry.alignment, view)
+                }
             }
         }
         guard let best else { return result }
-        let probability = min(1, Double(Self.testedAlignments) * exp(best.evidence.logFalsePositive))
+        let readings = Double(analysis.views.count * Self.testedAlignments)
+        let probability = min(1, readings * exp(best.evidence.logFalsePositive))
         result.falsePositiveProbability = probability
         result.chiSquare = best.evidence.chiSquare
         result.degreesOfFreedom = best.evidence.degreesOfFreedom
         result.detected = probability <= options.threshold
         result.payload = result.detected ? best.evidence.payload : nil
-        result.sync = Self.sync(lattice: best.lattice, alignment: best.alignment, toInputScale: analysis.toInputScale)
-        result.sync?.offset += analysis.contentOrigin
+        result.sync = Self.sync(lattice: best.lattice, alignment: best.alignment, toInputScale: best.view.toInputScale)
+        result.sync?.offset += best.view.origin
         return result
     }
 

@@ -1,3 +1,5 @@
+import Media
+
 /// One channel of samples, row-major: the unit the image mark works on (luminance, mask, mark).
 struct Plane: Sendable {
     var width: Int
@@ -118,3 +120,17 @@ extension Plane {
     }
 }
 
+extension Plane {
+    /// The rectangle `rect` (inside the plane) as a plane of its own; the plane itself when `rect`
+    /// is all of it.
+    func cropped(to rect: PixelRect) -> Plane {
+        if rect.x == 0 && rect.y == 0 && rect.width == width && rect.height == height { return self }
+        var out = [Float]()
+        out.reserveCapacity(rect.width * rect.height)
+        for row in rect.y..<(rect.y + rect.height) {
+            let first = row * width + rect.x
+            out.append(contentsOf: values[first..<(first + rect.width)])
+        }
+        return Plane(width: rect.width, height: rect.height, values: out)
+    }
+}
