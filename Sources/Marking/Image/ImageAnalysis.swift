@@ -49,10 +49,6 @@ public struct ImageAnalysis: Sendable {
         }
     }
 
-    init(working: Plane, toInputScale: Double) {
-        views = [Self.view(working: working, toInputScale: toInputScale, origin: .zero)]
-    }
-
     static func view(working: Plane, toInputScale: Double, origin: SIMD2<Double>) -> View {
         guard min(working.width, working.height) >= 2 * Int(LatticeSync.minimumPeriod) else {
             return View(candidates: [], toInputScale: toInputScale, origin: origin)
