@@ -12,6 +12,10 @@ extension TracemarkCommand {
                 without this key's mark would give evidence this strong (the false-positive \
                 probability), and what synchronisation found. Exit code 0 when every file was read \
                 and at least one mark was found, 1 when none was found, 2 when a file failed.
+
+                An image padded to a square or letterboxed is read as it is and as the picture inside \
+                the border. Audio of any length is read in 2-minute chunks, so a marked track \
+                anywhere in a longer recording is found; its time offsets are reported.
                 """
         )
 
