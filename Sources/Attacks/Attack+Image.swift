@@ -20,19 +20,16 @@ extension Attack {
         case .png:
             return try ImageCodecAttack.png(image)
         case let .resize(factor):
-            let width = max(1, Int((Double(image.width) * factor).rounded()))
-            let height = max(1, Int((Double(image.height) * factor).rounded()))
-            return ImageResampling.resize(image, width: width, height: height)
+            return ImageResampling.resize(image, width: Self.scaled(image.width, factor), height: Self.scaled(image.height, factor))
         case let .resizeShort(pixels):
             let short = min(image.width, image.height)
             let scale = Double(pixels) / Double(short)
-            let width = image.width == short ? pixels : max(1, Int((Double(image.width) * scale).rounded()))
-            let height = image.height == short ? pixels : max(1, Int((Double(image.height) * scale).rounded()))
+            let width = image.width == short ? pixels : Self.scaled(image.width, scale)
+            let height = image.height == short ? pixels : Self.scaled(image.height, scale)
             return ImageResampling.resize(image, width: width, height: height)
         case let .border(pixels):
             let scale = Double(pixels) / Double(max(image.width, image.height))
-            let width = min(pixels, max(1, Int((Double(image.width) * scale).rounded())))
-            let height = min(pixels, max(1, Int((Double(image.height) * scale).rounded())))
+            let width = min(pixels, Self.scaled(image.width, scale)), height = min(pixels, Self.scaled(image.height, scale))
             return ImageGeometry.padded(ImageResampling.resize(image, width: width, height: height), toWidth: pixels, height: pixels)
         case let .crop(area):
             return ImageGeometry.randomCrop(image, area: area, random: &random)
@@ -43,8 +40,7 @@ extension Attack {
         case .flip:
             return ImageGeometry.flipHorizontally(image)
         case let .aspect(factor):
-            let width = max(1, Int((Double(image.width) * factor).rounded()))
-            return ImageResampling.resize(image, width: width, height: image.height)
+            return ImageResampling.resize(image, width: Self.scaled(image.width, factor), height: image.height)
         case let .noise(sigma):
             return ImageTone.addGaussianNoise(image, sigma: Float(sigma / 255), random: &random)
         case let .blur(sigma):
@@ -61,5 +57,10 @@ extension Attack {
              .surround, .shift, .speed, .mono:
             throw AttackError.notApplicable(attack: description, kind: .image)
         }
+    }
+
+    /// A side of `pixels` scaled by `factor`, rounded, at least 1.
+    private static func scaled(_ pixels: Int, _ factor: Double) -> Int {
+        max(1, Int((Double(pixels) * factor).rounded()))
     }
 }

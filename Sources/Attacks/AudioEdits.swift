@@ -13,9 +13,7 @@ enum AudioEdits {
         var result = audio
         for index in audio.channels.indices {
             let samples = audio.channels[index]
-            var power = 0.0
-            for value in samples { power += Double(value) * Double(value) }
-            power /= Double(samples.count)
+            let power = meanPower(samples)
             guard power > 0 else { continue }
             let sigma = (power * pow(10, -snrDB / 10)).squareRoot()
             result.channels[index] = samples.withUnsafeBufferPointer { input in
@@ -25,6 +23,13 @@ enum AudioEdits {
             }
         }
         return result
+    }
+
+    /// `mean(x²)`, in Double; 0 for no samples.
+    static func meanPower(_ samples: [Float]) -> Double {
+        var power = 0.0
+        for value in samples { power += Double(value) * Double(value) }
+        return samples.isEmpty ? 0 : power / Double(samples.count)
     }
 
     /// Every sample times `gain`, clipped to `−1...1`.
@@ -52,9 +57,7 @@ enum AudioEdits {
         let pad = max(1, Int((seconds * Double(audio.sampleRate)).rounded()))
         var result = audio
         result.channels = audio.channels.map { samples in
-            var power = 0.0
-            for value in samples { power += Double(value) * Double(value) }
-            let sigma = (power / Double(max(1, samples.count))).squareRoot()
+            let sigma = meanPower(samples).squareRoot()
             let before = (0..<pad).map { _ in Float(sigma * random.nextGaussian()) }
             let after = (0..<pad).map { _ in Float(sigma * random.nextGaussian()) }
             return before + samples + after

@@ -31,7 +31,7 @@ extension PlanarImage {
         return PlanarImage(width: rect.width, height: rect.height, colorModel: colorModel, planes: planes, metadata: metadata)
     }
 
-    /// The image without the uniform border a letterbox, pillarbox or square "border" resize adds
+    /// The rectangle of the picture inside the uniform border a letterbox, pillarbox or square "border" resize adds
     /// (img2dataset's default resize pads to a square): from each side, edge rows (columns) are
     /// stripped while everything stripped on that side so far is one colour — each colour plane
     /// within `tolerance` over all of it. A detector that scales the image by its short side must
@@ -47,7 +47,6 @@ extension PlanarImage {
     public func contentBounds(tolerance: Float = 2.5 / 255) -> PixelRect {
         let colorPlanes = Array(planes.prefix(colorModel.colorChannelCount))
         let whole = PixelRect(x: 0, y: 0, width: width, height: height)
-        var top = 0, bottom = height, left = 0, right = width
 
         /// Strips lines from one side while the band stays one colour; returns how many.
         /// `sample(line, k, plane)` reads the k-th sample of a line (rows or columns), `limit` is
@@ -71,12 +70,13 @@ extension PlanarImage {
             return stripped
         }
         let w = width
-        top = strip(limit: height, length: width) { line, k, plane in plane[line * w + k] }
+        let top = strip(limit: height, length: width) { line, k, plane in plane[line * w + k] }
         guard top < height else { return whole }
-        bottom = height - strip(limit: height - top, length: width) { line, k, plane in plane[(height - 1 - line) * w + k] }
-        left = strip(limit: width, length: bottom - top) { line, k, plane in plane[(top + k) * w + line] }
+        let bottom = height - strip(limit: height - top, length: width) { line, k, plane in plane[(height - 1 - line) * w + k] }
+        // Empty when the rows below `top` are one colour too (an image of two flat bands): whole.
+        let left = strip(limit: width, length: bottom - top) { line, k, plane in plane[(top + k) * w + line] }
         guard left < width else { return whole }
-        right = width - strip(limit: width - left, length: bottom - top) { line, k, plane in plane[(top + k) * w + width - 1 - line] }
+        let right = width - strip(limit: width - left, length: bottom - top) { line, k, plane in plane[(top + k) * w + width - 1 - line] }
         return PixelRect(x: left, y: top, width: right - left, height: bottom - top)
     }
 }

@@ -71,29 +71,56 @@ public enum AudioCodec {
         let reserve = min(claimed, maximumReservedSamples / channelCount)
         for channel in planes.indices { planes[channel].reserveCapacity(reserve) }
 
-        var interleaved = [Float](repeating: 0, count: chunkFrames * channelCount)
-        var scratch = [Float](repeating: 0, count: chunkFrames * channelCount)
-        while planes[0].count < limit {
-            let wanted = min(chunkFrames, limit - planes[0].count)
-            let frames = interleaved.withUnsafeMutableBufferPointer { buffer in
-                file.readFrames(into: buffer.baseAddress!, frames: wanted)
-            }
-            guard frames > 0 else { break }
-            if channelCount == 1 {
-                planes[0].append(contentsOf: interleaved[0..<frames])
-                continue
-            }
-            deinterleave(interleaved, into: &scratch, frames: frames, channelCount: channelCount)
-            for channel in 0..<channelCount {
-                let start = channel * chunkFrames
-                planes[channel].append(contentsOf: scratch[start..<start + frames])
-            }
-        }
+        var reader = PlanarReader(file: file)
+        reader.append(upTo: limit, to: &planes)
         guard planes[0].count > 0 else { throw noFrames(file) }
+        return AudioBuffer(sampleRate: Int(file.info.samplerate), channels: planes, metadata: metadata(of: file))
+    }
 
-        let metadata = AudioMetadata(sourceFormat: file.container,
-                                     sampleFormat: SoundFileFormat.sampleFormat(ofSubtype: file.info.format))
-        return AudioBuffer(sampleRate: Int(file.info.samplerate), channels: planes, metadata: metadata)
+    /// Reads interleaved frames in `chunkFrames` blocks and appends them to planar channels.
+    private struct PlanarReader {
+        let file: SoundFile
+        let channelCount: Int
+        var interleaved: [Float]
+        var scratch: [Float]
+
+        init(file: SoundFile) {
+            self.file = file
+            channelCount = Int(file.info.channels)
+            interleaved = [Float](repeating: 0, count: chunkFrames * channelCount)
+            scratch = interleaved
+        }
+
+        /// Appends up to `count` frames to `planes` (one array per channel).
+        /// - Returns: the frames appended; fewer than `count` only at the end of the stream.
+        @discardableResult
+        mutating func append(upTo count: Int, to planes: inout [[Float]]) -> Int {
+            var appended = 0
+            while appended < count {
+                let wanted = min(chunkFrames, count - appended)
+                let frames = interleaved.withUnsafeMutableBufferPointer { buffer in
+                    file.readFrames(into: buffer.baseAddress!, frames: wanted)
+                }
+                guard frames > 0 else { break }
+                if channelCount == 1 {
+                    planes[0].append(contentsOf: interleaved[0..<frames])
+                } else {
+                    deinterleave(interleaved, into: &scratch, frames: frames, channelCount: channelCount)
+                    for channel in 0..<channelCount {
+                        let start = channel * chunkFrames
+                        planes[channel].append(contentsOf: scratch[start..<start + frames])
+                    }
+                }
+                appended += frames
+            }
+            return appended
+        }
+    }
+
+    /// The container and stored sample format of `file`, so that ``encode(_:options:)`` can write
+    /// the same kind of file back.
+    private static func metadata(of file: SoundFile) -> AudioMetadata {
+        AudioMetadata(sourceFormat: file.container, sampleFormat: SoundFileFormat.sampleFormat(ofSubtype: file.info.format))
     }
 
     /// Decodes a file in overlapping windows, one in memory at a time: `length` frames every `hop`
@@ -111,45 +138,27 @@ public enum AudioCodec {
         let file = try open(bytes)
         let channelCount = Int(file.info.channels)
         let rate = Int(file.info.samplerate)
-        let metadata = AudioMetadata(sourceFormat: file.container,
-                                     sampleFormat: SoundFileFormat.sampleFormat(ofSubtype: file.info.format))
+        let stored = metadata(of: file)
         // Frames buffered from `bufferStart` (the last window's start) on.
         var planes = [[Float]](repeating: [], count: channelCount)
         for channel in planes.indices { planes[channel].reserveCapacity(min(length + hop, maximumReservedSamples / channelCount)) }
         var bufferStart = 0, total = 0
         var lastStart: Int?
-        var interleaved = [Float](repeating: 0, count: chunkFrames * channelCount)
-        var scratch = [Float](repeating: 0, count: chunkFrames * channelCount)
+        var reader = PlanarReader(file: file)
         func window(from start: Int) -> AudioBuffer {
             let offset = start - bufferStart
-            return AudioBuffer(sampleRate: rate, channels: planes.map { Array($0[offset..<(offset + length)]) }, metadata: metadata)
+            return AudioBuffer(sampleRate: rate, channels: planes.map { Array($0[offset..<(offset + length)]) }, metadata: stored)
         }
         while true {
             // The next window starts at 0, then every hop; read until it is complete.
             let nextStart = lastStart.map { $0 + hop } ?? 0
             let needed = nextStart + length - (bufferStart + planes[0].count)
-            var ended = false
-            var remaining = needed
-            while remaining > 0 {
-                let frames = interleaved.withUnsafeMutableBufferPointer { buffer in
-                    file.readFrames(into: buffer.baseAddress!, frames: min(chunkFrames, remaining))
-                }
-                if frames == 0 { ended = true; break }
-                if channelCount == 1 {
-                    planes[0].append(contentsOf: interleaved[0..<frames])
-                } else {
-                    deinterleave(interleaved, into: &scratch, frames: frames, channelCount: channelCount)
-                    for channel in 0..<channelCount {
-                        planes[channel].append(contentsOf: scratch[(channel * chunkFrames)..<(channel * chunkFrames + frames)])
-                    }
-                }
-                total += frames
-                remaining -= frames
-            }
-            if ended {
+            let read = reader.append(upTo: needed, to: &planes)
+            total += read
+            if read < needed {
                 guard total > 0 else { throw noFrames(file) }
                 if lastStart == nil {
-                    _ = try body(AudioBuffer(sampleRate: rate, channels: planes, metadata: metadata), 0)
+                    _ = try body(AudioBuffer(sampleRate: rate, channels: planes, metadata: stored), 0)
                 } else if let lastStart, total > lastStart + length {
                     _ = try body(window(from: total - length), total - length)
                 }

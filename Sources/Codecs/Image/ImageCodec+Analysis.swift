@@ -29,8 +29,10 @@ extension ImageCodec {
         // The picture inside a uniform border (padding to a square, letterbox) must keep the short
         // side, not only the canvas: decode it again at a finer scale when it did not.
         let content = image.contentBounds()
-        let pictureShortSide = min(content.width, content.height) * denominator
-        guard pictureShortSide / denominator < minimumShortSide else { return image }
+        let decodedShortSide = min(content.width, content.height)
+        guard decodedShortSide < minimumShortSide else { return image }
+        // The picture's short side in the file's pixels, and the coarsest scale that keeps it.
+        let pictureShortSide = decodedShortSide * denominator
         let finer = [4, 2, 1].first { $0 < denominator && pictureShortSide / $0 >= minimumShortSide } ?? 1
         return try decode(bytes, options: ImageDecodeOptions(maxPixels: maxPixels, jpegScaleDenominator: finer,
                                                              luminanceOnly: true))

@@ -46,7 +46,7 @@ extension AudioAnalysis {
 
     /// A segment's coarse search tries phases 0 and 2 only and every other coarse speed (a quarter
     /// of the work); its refinement then starts with the phases in between and a speed step twice
-    /// the usual (``AudioSync/refine(_:analysis:codebook:cellLimit:firstStep:)``). The phases
+    /// the usual (``AudioSync/refine(_:analysis:codebook:cellLimit:continuingFrom:)``). The phases
     /// matter: refined from the wrong one, the speed drifted to absorb it (1.00125 instead of 1,
     /// χ² 361 instead of 487 for a track 5 s into a segment).
     static let segmentCoarsePhases = [0, 2]

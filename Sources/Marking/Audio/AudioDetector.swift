@@ -152,7 +152,7 @@ public struct AudioDetector: Sendable {
             let analysis = analyses[candidate.analysis]
             if analysis.spectrum.cellCount(speed: candidate.alignment.speed, phase: candidate.alignment.phase) > limit {
                 let (alignment, fold, _) = AudioSync.refine(candidate.alignment, analysis: analysis, codebook: codebook,
-                                                            firstStep: candidate.step)
+                                                            continuingFrom: candidate.step)
                 tested.append((alignment, fold, candidate.analysis))
             } else {
                 tested.append((candidate.alignment, candidate.fold, candidate.analysis))

@@ -111,9 +111,9 @@ public struct AudioMarker: Sendable {
         for i in mark.indices { mark[i] *= gain }
 
         // SNR without keeping the original: the change is the mark itself wherever the limiter
-        // left a sample alone, and (after − (before − mark)) where it did not.
-        var signal = 0.0
-        for channel in audio.channels { signal += Self.sumOfSquares(channel) }
+        // left a sample alone, and (after − (before − mark)) where it did not. The signal's energy
+        // is the host power measured above, over every sample of every channel.
+        let signal = hostPower * Double(audio.channelCount * audio.frameCount)
         var noise = Double(audio.channelCount) * Self.sumOfSquares(mark)
         for c in audio.channels.indices {
             audio.channels[c].withUnsafeMutableBufferPointer { x in

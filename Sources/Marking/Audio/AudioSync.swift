@@ -119,18 +119,18 @@ enum AudioSync {
 
     /// `candidate` refined (on the fine-frame grid) over the first `cellLimit` cells of the
     /// analysed clip, with the fold at the refined alignment, and the speed step it stopped at:
-    /// the speed by halving steps from `firstStep` until the drift over those cells is under ⅛
-    /// cell, then the neighbouring phases. A candidate refined over a prefix is carried on over
-    /// the whole clip by refining it again from the step returned.
+    /// the speed by halving steps from ``firstRefineStep`` until the drift over those cells is
+    /// under ⅛ cell, then the neighbouring phases. A candidate refined over a prefix is carried on
+    /// over the whole clip by refining it again, `continuingFrom` the step returned.
     static func refine(_ candidate: AudioAlignment, analysis: AudioAnalysis, codebook: AudioMarkCodebook,
-                       cellLimit: Int = .max, firstStep: Double = firstRefineStep) -> (AudioAlignment, CellFold, step: Double) {
+                       cellLimit: Int = .max, continuingFrom previousStep: Double? = nil) -> (AudioAlignment, CellFold, step: Double) {
         let spectrum = analysis.spectrum
         func evaluate(_ speed: Double, _ phase: Int, near offset: Int) -> (AudioAlignment, CellFold) {
             Self.evaluate(speed, phase, near: offset, cellLimit: cellLimit, analysis: analysis, codebook: codebook)
         }
         var current = evaluate(candidate.speed, candidate.phase, near: candidate.offset)
-        var step = firstStep
-        if analysis.isSegment, firstStep == firstRefineStep {
+        var step = previousStep ?? firstRefineStep
+        if analysis.isSegment, previousStep == nil {
             // Segments' coarse search skipped the odd phases and every other speed: try those
             // phases before the speed, and start the speed a step wider.
             for phase in [candidate.phase - 1, candidate.phase + 1] {

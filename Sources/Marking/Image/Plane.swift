@@ -122,15 +122,9 @@ extension Plane {
 
 extension Plane {
     /// The rectangle `rect` (inside the plane) as a plane of its own; the plane itself when `rect`
-    /// is all of it.
+    /// is all of it (``Media/PlanarImage/cropped(to:)`` on a one-plane image: no copy but the crop).
     func cropped(to rect: PixelRect) -> Plane {
-        if rect.x == 0 && rect.y == 0 && rect.width == width && rect.height == height { return self }
-        var out = [Float]()
-        out.reserveCapacity(rect.width * rect.height)
-        for row in rect.y..<(rect.y + rect.height) {
-            let first = row * width + rect.x
-            out.append(contentsOf: values[first..<(first + rect.width)])
-        }
-        return Plane(width: rect.width, height: rect.height, values: out)
+        let image = PlanarImage(width: width, height: height, colorModel: .gray, planes: [values]).cropped(to: rect)
+        return Plane(width: image.width, height: image.height, values: image.planes[0])
     }
 }
