@@ -39,6 +39,8 @@ extension Attack {
             return Resampler.resample(audio, ratio: 1 / factor)
         case .mono:
             return AudioEdits.mono(audio)
+        case .invert:
+            return AudioEdits.invertLastChannel(audio)
         case .jpeg, .png, .webp, .resize, .resizeShort, .border, .crop, .centerCrop, .rotate, .flip, .aspect, .blur,
              .median, .brightness, .contrast, .gamma:
             throw AttackError.notApplicable(attack: description, kind: .audio)

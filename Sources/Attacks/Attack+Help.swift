@@ -61,6 +61,7 @@ extension Attack {
             "drop the first N samples (negative: prepend N of silence)"),
         row("speed", "speed:F", "factor", "×", .audio, "play F times faster (pitch rises): n/F samples"),
         row("mono", "mono", "", "", .audio, "average the channels into one"),
+        row("invert", "invert", "", "", .audio, "invert the last channel's polarity (stereo: L, −R; mono unchanged)"),
     ]
 
     /// ``parameterHelp`` as text for `--help`: per attack, the spec, the media and the parameter

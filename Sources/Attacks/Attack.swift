@@ -87,6 +87,9 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
     case speed(factor: Double)
     /// Average the channels into one.
     case mono
+    /// Invert the polarity of the last channel (of a stereo file: L, −R). Inaudible on speakers
+    /// and headphones alike; it moves whatever was centred into the side.
+    case invert
 
     /// The kind of media the attack works on; `nil` for `noise`, which works on both.
     public var mediaKind: MediaKind? {
@@ -95,7 +98,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
              .blur, .median, .brightness, .contrast, .gamma:
             .image
         case .mp3, .ogg, .opus, .aac, .resample, .lowpass, .highpass, .audioNoise, .volume, .excerpt,
-             .surround, .shift, .speed, .mono:
+             .surround, .shift, .speed, .mono, .invert:
             .audio
         case .noise:
             nil
@@ -140,6 +143,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case .shift: "shift"
         case .speed: "speed"
         case .mono: "mono"
+        case .invert: "invert"
         }
     }
 
@@ -179,6 +183,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case let .shift(samples): "shift:\(samples)"
         case let .speed(factor): "speed:\(f(factor))"
         case .mono: "mono"
+        case .invert: "invert"
         }
     }
 }

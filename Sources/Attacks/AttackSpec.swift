@@ -93,6 +93,8 @@ private struct SpecReader {
             attack = .speed(factor: try double(1, in: 0.1...10, "speed factor"))
         case "mono":
             attack = .mono
+        case "invert":
+            attack = .invert
         default:
             let known = Attack.specNames.joined(separator: ", ")
             throw .invalidSpec("unknown attack \"\(parts[0])\" in \"\(spec)\" (known: \(known))")
@@ -169,7 +171,7 @@ extension Attack {
     /// The number of `:`-separated parameters in the spec (rotate's `:crop` not counted).
     fileprivate var parameterCount: Int {
         switch self {
-        case .png, .flip, .mono: 0
+        case .png, .flip, .mono, .invert: 0
         default: 1
         }
     }

@@ -93,6 +93,15 @@ enum AudioEdits {
         return AudioBuffer(sampleRate: audio.sampleRate, channels: [mix], metadata: audio.metadata)
     }
 
+    /// The last channel's polarity inverted; one channel is left as it is.
+    static func invertLastChannel(_ audio: AudioBuffer) -> AudioBuffer {
+        guard audio.channelCount > 1 else { return audio }
+        var result = audio
+        let last = audio.channelCount - 1
+        for i in result.channels[last].indices { result.channels[last][i] = -result.channels[last][i] }
+        return result
+    }
+
     /// Resampled to `rate` and back (libsoxr, high quality): everything above `rate / 2` (and
     /// soxr's transition band just below it) is gone. The length is restored exactly; the two
     /// roundings can leave it one frame off, which is padded with silence or cut.

@@ -53,6 +53,8 @@ extension Suite {
             SuiteAttack("shift:12345", label: "shift 12345 samples", media: .audio),
             // Not a target: the marked audio as a track inside a longer recording.
             SuiteAttack("surround:30", label: "inside 30 s of noise either side", media: .audio),
+            // Not a target: one channel's polarity inverted, a one-line edit that hid the mark.
+            SuiteAttack("invert", label: "one channel's polarity inverted", media: .audio),
             SuiteAttack("excerpt:10", media: .audio, trials: 3, stretch: true),
             SuiteAttack("speed:0.98", media: .audio, stretch: true),
             SuiteAttack("speed:1.02", media: .audio, stretch: true),

@@ -147,6 +147,15 @@ struct AudioEditAttackTests {
         let loud = try Attack.volume(gain: 4).apply(to: original, seed: 0)
         #expect(loud.channels[0] == [1, -1, 1, 0.4])
     }
+
+    @Test("invert negates the last channel only; mono audio is unchanged")
+    func invert() throws {
+        let left: [Float] = [0.5, -0.25, 1], right: [Float] = [0.1, 0.25, -1]
+        let inverted = try Attack.invert.apply(to: AudioBuffer(sampleRate: 8000, channels: [left, right]), seed: 0)
+        #expect(inverted.channels == [left, [-0.1, -0.25, 1]])
+        let mono = AudioBuffer(sampleRate: 8000, channels: [left])
+        #expect(try Attack.invert.apply(to: mono, seed: 0).channels == [left])
+    }
 }
 
 /// Spec numbers in test names and specs, as the parser prints them.

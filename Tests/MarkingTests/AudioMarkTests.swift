@@ -145,6 +145,29 @@ struct AudioMarkTests {
         }
     }
 
+    /// One channel's polarity inverted cancels the mark in the mono mix (it is added to both
+    /// channels alike); the clip's side is then the louder, so the side is read too, and found.
+    /// The original clip's mid is the louder: it is read in the mix alone.
+    @Test func oneChannelInvertedIsReadInTheSide() throws {
+        let (original, embedding) = try #require(Self.clips["rock_metal_muldjord_chaos_god.flac"])
+        let inverted = try Attack.invert.apply(to: embedding.audio, seed: 0)
+        #expect(AudioAnalysis(embedding.audio).viewCount == 1)
+        let analysis = AudioAnalysis(inverted)
+        #expect(analysis.viewCount == 2)
+        let mixAlone = AudioAnalysis(internalSamples: InternalSignal.internalMix(inverted))
+        #expect(!Self.detector.detect(mixAlone).detected, "the mix holds no mark")
+        let result = Self.detector.detect(analysis)
+        #expect(result.payload == Self.payload, "FPR \(result.falsePositiveProbability)")
+        // Unmarked and inverted: both views read, nothing found under several keys.
+        let unmarked = AudioAnalysis(try Attack.invert.apply(to: original, seed: 0))
+        #expect(unmarked.viewCount == 2)
+        for seed in 0..<4 {
+            let key = try MarkKey(bytes: (0..<32).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ seed) })
+            let silent = AudioDetector(key: key).detect(unmarked)
+            #expect(!silent.detected && silent.payload == nil && silent.falsePositiveProbability > 1e-6)
+        }
+    }
+
     /// Digital silence has nothing the mark could follow: refused, not returned unchanged as if marked.
     @Test func silenceIsRefused() {
         let silence = AudioBuffer(sampleRate: 44_100, channels: [[Float](repeating: 0, count: 132_300)])

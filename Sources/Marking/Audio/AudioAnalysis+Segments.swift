@@ -13,7 +13,7 @@ extension AudioAnalysis {
 
     /// Segments this clip is also searched in; fixed by the analysed duration alone, so that it
     /// can enter the false-positive probability as a number of tests chosen in advance.
-    var segmentCount: Int { isSegment ? 0 : Self.segmentRanges(sampleCount: spectrum.sampleCount).count }
+    var segmentCount: Int { isPartial ? 0 : Self.segmentRanges(sampleCount: spectrum.sampleCount).count }
 
     /// Segments in internal samples: ``segmentLength`` every ``segmentHop`` (a whole number of fine
     /// frames), and a last one from the fine frame nearest to ``segmentLength`` before the end to
@@ -34,7 +34,7 @@ extension AudioAnalysis {
     /// the clip's spectra (segment starts lie on the fine-frame grid), so only their band
     /// statistics and coarse folds are new work.
     var segments: [AudioAnalysis] {
-        guard !isSegment else { return [] }
+        guard !isPartial else { return [] }
         if let built = segmentAnalyses.withLock({ $0 }) { return built }
         let ranges = Self.segmentRanges(sampleCount: spectrum.sampleCount)
         let built = ranges.map { range in

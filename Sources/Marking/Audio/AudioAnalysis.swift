@@ -41,11 +41,15 @@ public final class AudioAnalysis: Sendable {
 
     /// Replay speeds searched.
     let speeds: AudioSpeedSearch
-    /// Whether this is a segment of a clip (not searched by segments again; its coarse search
-    /// is thinner, see ``segmentCoarsePhases``).
-    let isSegment: Bool
+    /// Whether this is a segment or the side view of a clip (not searched by segments again; its
+    /// coarse search is thinner, see ``segmentCoarsePhases``).
+    let isPartial: Bool
     /// ``segments``, once built.
     let segmentAnalyses = Mutex<[AudioAnalysis]?>(nil)
+    /// The side signal at the internal rate when the clip is read in it too (see ``sideView``).
+    let sideSamples: [Float]?
+    /// ``sideView``, once built.
+    let sideAnalysis = Mutex<AudioAnalysis?>(nil)
 
     /// The part of `whole` from internal sample `first` (a multiple of the fine hop), `length`
     /// samples long, as if it had been analysed on its own. Its coarse search looks at its first
@@ -57,7 +61,8 @@ public final class AudioAnalysis: Sendable {
         start = whole.start + Double(first) / rate
         chunkCount = whole.chunkCount
         speeds = whole.speeds
-        isSegment = true
+        isPartial = true
+        sideSamples = nil
         let frame = first / ClipSpectrum.hop
         spectrum = ClipSpectrum(slicing: whole.spectrum, fromFrame: frame, sampleCount: length)
         halfHopSpectrum = ClipSpectrum(slicing: whole.halfHopSpectrum, fromFrame: frame,
@@ -84,28 +89,46 @@ public final class AudioAnalysis: Sendable {
         if audio.frameCount > maximumFrames {
             limited.channels = audio.channels.map { Array($0[0..<maximumFrames]) }
         }
-        self.init(internalSamples: InternalSignal.internalMix(limited), duration: audio.duration, speeds: speeds)
+        self.init(internalSamples: InternalSignal.internalMix(limited), side: InternalSignal.internalSide(limited, seconds: Self.sideViewDuration),
+                  duration: audio.duration, speeds: speeds)
     }
 
     /// Analyses one chunk of a long recording (see ``AudioChunks``): `chunk` starts `start`
     /// seconds into it, and the recording has `chunkCount` chunks in all. Detection on this
     /// analysis states probabilities for the whole recording and block offsets in it.
     public convenience init(chunk: AudioBuffer, start: Double, of chunkCount: Int, speeds: AudioSpeedSearch = .standard) {
-        self.init(internalSamples: InternalSignal.internalMix(chunk), duration: chunk.duration, start: start,
-                  chunkCount: chunkCount, speeds: speeds)
+        self.init(internalSamples: InternalSignal.internalMix(chunk), side: InternalSignal.internalSide(chunk, seconds: Self.sideViewDuration),
+                  duration: chunk.duration, start: start, chunkCount: chunkCount, speeds: speeds)
     }
 
-    /// Analyses a mono signal already at the internal rate (16 kHz).
-    init(internalSamples x: [Float], duration: Double? = nil, start: Double = 0, chunkCount: Int = 1,
-         speeds: AudioSpeedSearch = .standard) {
+    /// Analyses a mono signal already at the internal rate (16 kHz); `side`, if given, is read as
+    /// a second view when the mark is not found in `x` (``sideView``).
+    init(internalSamples x: [Float], side: [Float]? = nil, duration: Double? = nil, start: Double = 0,
+         chunkCount: Int = 1, speeds: AudioSpeedSearch = .standard) {
+        sideSamples = side
+        isPartial = false
         self.duration = duration ?? Double(x.count) / Double(AudioLayout.sampleRate)
         self.start = start
         self.chunkCount = chunkCount
         self.speeds = speeds
-        isSegment = false
         spectrum = ClipSpectrum(x, fastestSpeed: speeds.range.upperBound)
         halfHopSpectrum = ClipSpectrum(Array(x.dropFirst(ClipSpectrum.hop / 2)), fastestSpeed: speeds.range.upperBound)
         coarse = AudioSync.coarseFolds(spectrum, speeds: speeds)
+    }
+
+    /// A partial view of a clip analysed on its own, with the thinner coarse search of a segment
+    /// over its first `coarseCells` cells: see ``sideView``.
+    init(partialView x: [Float], start: Double, chunkCount: Int, speeds: AudioSpeedSearch, coarseCells: Int) {
+        sideSamples = nil
+        isPartial = true
+        duration = Double(x.count) / Double(AudioLayout.sampleRate)
+        self.start = start
+        self.chunkCount = chunkCount
+        self.speeds = speeds
+        spectrum = ClipSpectrum(x, fastestSpeed: speeds.range.upperBound)
+        halfHopSpectrum = ClipSpectrum(Array(x.dropFirst(ClipSpectrum.hop / 2)), fastestSpeed: speeds.range.upperBound)
+        coarse = AudioSync.coarseFolds(spectrum, speeds: speeds, phases: Self.segmentCoarsePhases,
+                                       cells: coarseCells, speedStride: Self.segmentCoarseSpeedStride)
     }
 
     /// The whole-clip fold at (speed, phase), computed once; with `halfHop`, from the fine frames

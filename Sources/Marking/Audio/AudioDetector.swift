@@ -82,20 +82,31 @@ public struct AudioDetector: Sendable {
         return b.falsePositiveProbability < a.falsePositiveProbability ? b : a
     }
 
-    /// Tests a clip of `analysis` is put to, each with ``testedReadings`` readings: the whole clip,
-    /// and for a long clip its segments together (see ``AudioAnalysis/segments``) — fixed by the
-    /// duration, so that the stated probability can be this many times the best reading's (a
-    /// union bound). Segments are read only when the whole clip gave no mark; reading fewer tests
-    /// than counted only makes the bound looser.
-    static func tests(_ analysis: AudioAnalysis) -> Int { analysis.chunkCount * (analysis.segmentCount > 0 ? 2 : 1) }
+    /// Tests a clip of `analysis` is put to, each with ``testedReadings`` readings: in each view
+    /// (the mono mix, and for some stereo clips the side: ``AudioAnalysis/sideView``) the whole
+    /// clip, and for a long clip its segments together (see ``AudioAnalysis/segments``) — fixed by
+    /// the clip, never the key, so that the stated probability can be this many times the best
+    /// reading's (a union bound). Segments and the side are read only when what came before gave
+    /// no mark; reading fewer tests than counted only makes the bound looser.
+    static func tests(_ analysis: AudioAnalysis) -> Int {
+        analysis.chunkCount * analysis.viewCount * (analysis.segmentCount > 0 ? 2 : 1)
+    }
 
     /// Looks for the mark in an analysed clip: in the whole clip and, if it is not found there and
-    /// the clip is long, in each segment.
+    /// the clip is long, in each segment; then the same in the clip's side if it has one to read.
     public func detect(_ analysis: AudioAnalysis, options: AudioDetectOptions = .init()) -> AudioDetection {
+        let tests = Double(Self.tests(analysis))
+        let mix = detect(view: analysis, tests: tests, options: options)
+        guard !mix.detected, let side = analysis.sideView else { return mix }
+        return Self.stronger(mix, detect(view: side, tests: tests, options: options))
+    }
+
+    /// One view of a clip read as ``detect(_:options:)-(AudioAnalysis,_)`` describes, its
+    /// probabilities charged for `tests` tests.
+    private func detect(view analysis: AudioAnalysis, tests: Double, options: AudioDetectOptions) -> AudioDetection {
         var result = AudioDetection(detected: false, payload: nil, falsePositiveProbability: 1,
                                     threshold: options.threshold, offsets: [], speed: nil,
                                     chiSquare: 0, degreesOfFreedom: AudioLayout.codedBits, syncScore: 0)
-        let tests = Double(Self.tests(analysis))
         func probability(_ reading: Reading) -> Double {
             min(1, tests * Double(Self.testedReadings) * exp(reading.evidence.logFalsePositive))
         }

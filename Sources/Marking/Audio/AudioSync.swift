@@ -130,8 +130,8 @@ enum AudioSync {
         }
         var current = evaluate(candidate.speed, candidate.phase, near: candidate.offset)
         var step = previousStep ?? firstRefineStep
-        if analysis.isSegment, previousStep == nil {
-            // Segments' coarse search skipped the odd phases and every other speed: try those
+        if analysis.isPartial, previousStep == nil {
+            // Segments' and side views' coarse search skipped the odd phases and every other speed: try those
             // phases before the speed, and start the speed a step wider.
             for phase in [candidate.phase - 1, candidate.phase + 1] {
                 let trial = evaluate(candidate.speed, phase, near: candidate.offset)
