@@ -56,7 +56,7 @@ extension TracemarkCommand {
         @Option(help: "Report a mark only when its false-positive probability (over all keys) is at most this.")
         var threshold: Double = ImageDetectOptions.defaultThreshold
 
-        @Flag(help: "Audio: search replay speeds 0.8–1.25 instead of 0.97–1.03 (several times slower).")
+        @Flag(help: "Audio: search replay speeds 0.67–1.5 instead of 0.8–1.25 (slower).")
         var wideSpeedSearch = false
 
         func validate() throws {

@@ -31,13 +31,13 @@ struct AudioLayoutTests {
         #expect(zip(bins, bins.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
         // Mel spacing: low bands narrow, high bands wide.
         #expect(bins.first!.count < bins.last!.count)
-        // The top edge times the fastest speed of the standard search stays inside the detector's
-        // spectrum, which keeps 234 bins for it (the wide search runs into the FFT's 257).
+        // Every band stays inside the detector's spectrum up to speed 1.14 (7 kHz × 1.14 = 8 kHz);
+        // faster, the top bands run into the FFT's 257 bins and only the lower ones are read.
         let spectrum = ClipSpectrum([Float](repeating: 0.1, count: 4096))
-        #expect(spectrum.binLimit == 234)
-        #expect(Double(bins.last!.upperBound) * AudioSync.coarseSpeeds(.standard).max()! + 1 < Double(spectrum.binLimit))
-        #expect(AudioSync.coarseSpeeds(.standard).count == 31 && AudioSync.coarseSpeeds(.wide).count == 226)
-        #expect(ClipSpectrum([Float](repeating: 0.1, count: 4096), fastestSpeed: 1.25).binLimit == 257)
+        #expect(spectrum.binLimit == 257)
+        #expect(Double(bins.last!.upperBound) * 1.14 < Double(spectrum.binLimit))
+        #expect(ClipSpectrum([Float](repeating: 0.1, count: 4096), fastestSpeed: 1.03).binLimit == 234)
+        #expect(AudioSync.coarseSpeeds(.standard).count == 226 && AudioSync.coarseSpeeds(.wide).count == 416)
     }
 
     @Test func codebookIsDeterministicPerKey() throws {

@@ -154,8 +154,8 @@ struct ClipSpectrum: Sendable {
     /// Fine-frame hop at the internal rate (a quarter cell).
     static let hop = 128
     static let framesPerCell = AudioLayout.cellLength / hop
-    /// Power is kept for bins below this: 7000 Hz × the fastest speed searched, plus margin (234
-    /// for the standard search up to 1.03), at most the FFT's 257 bins.
+    /// Power is kept for bins below this: 7000 Hz × the fastest speed searched, plus margin, at
+    /// most the FFT's 257 bins (which the standard search, up to 1.25, reaches at 1.14).
     let binLimit: Int
     /// Values per fine frame in ``prefix``.
     var stride: Int { binLimit + 1 }
@@ -320,4 +320,33 @@ struct CellFold: Sendable {
     var energy: Float
     /// Cells that went into it.
     var cells: Int
+    /// The values' 2-D transform (``PilotSpectrum``), for folds scored under many keys: the
+    /// coarse search's.
+    var spectrum: [ComplexFloat]?
+
+    init(speed: Double, phase: Int, values: [Float], energy: Float, cells: Int, spectrum: [ComplexFloat]? = nil) {
+        self.speed = speed
+        self.phase = phase
+        self.values = values
+        self.energy = energy
+        self.cells = cells
+        self.spectrum = spectrum
+    }
+
+    /// The fold of cell values (`cells` × bands, relative cell j in row j): row j is summed into
+    /// block cell j mod 64.
+    init(speed: Double, phase: Int, summing cells: [Float], present: [Bool]) {
+        let bands = AudioLayout.bandCount
+        var values = [Float](repeating: 0, count: AudioLayout.chipCount)
+        values.withUnsafeMutableBufferPointer { values in
+            cells.withUnsafeBufferPointer { cells in
+                for j in present.indices where present[j] {
+                    let base = (j & (AudioLayout.blockCells - 1)) * bands
+                    for b in 0..<bands { values[base + b] += cells[j * bands + b] }
+                }
+            }
+        }
+        self.init(speed: speed, phase: phase, values: values, energy: values.reduce(0) { $0 + $1 * $1 },
+                  cells: present.reduce(0) { $0 + ($1 ? 1 : 0) })
+    }
 }

@@ -20,15 +20,16 @@ public struct AudioDetectOptions: Sendable {
 /// The replay speeds the audio detector searches. Speed changes by resampling (pitch and tempo
 /// together); a tempo change that keeps the pitch is found within about ±2 %.
 public enum AudioSpeedSearch: Sendable, Equatable {
-    /// 0.97 … 1.03: every detection, at full speed.
+    /// 0.8 … 1.25 (audiowmark's slow option): every detection, at full speed.
     case standard
-    /// 0.8 … 1.25, as audiowmark's slow option: about 7 times the standard coarse search.
+    /// 0.67 … 1.5: twice the standard search's speeds; above 1.14 the mark's top bands lie beyond
+    /// the internal rate's 8 kHz and only the lower ones are read.
     case wide
 
     public var range: ClosedRange<Double> {
         switch self {
-        case .standard: 0.97...1.03
-        case .wide: 0.8...1.25
+        case .standard: 0.8...1.25
+        case .wide: 0.67...1.5
         }
     }
 }
@@ -38,7 +39,7 @@ public enum AudioSpeedSearch: Sendable, Equatable {
 /// to check one clip against many keys, build its ``AudioAnalysis`` once.
 ///
 /// A clip can be any excerpt of the marked audio, at any sample rate and channel count, shifted by
-/// any number of samples and replayed up to 3 % faster or slower (resampled: the pitch changes too).
+/// any number of samples and replayed 0.8–1.25 times as fast (resampled: the pitch changes too).
 public struct AudioDetector: Sendable {
     public let codebook: AudioMarkCodebook
 

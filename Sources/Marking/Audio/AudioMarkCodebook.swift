@@ -1,3 +1,5 @@
+import Spectral
+
 /// Everything a key fixes about the audio mark, computed once per key and shared by every embed
 /// and detection under it (a corpus scan builds it once): which chips of the block are pilot and
 /// which carry which coded bit, and their keyed weights.
@@ -12,9 +14,12 @@ public final class AudioMarkCodebook: Sendable {
     let chips: ChipAssignment
     /// Σ g² over the pilot, for normalising pilot scores.
     let pilotEnergy: Float
-    /// Where each pilot chip (cell f, band b) reads a band-major, twice-repeated fold at offset 0:
-    /// `b · 128 + f + 64` (see ``AudioSync/scores(_:codebook:)``).
+    /// Where each pilot chip (cell f, band b) reads a band-major, time-reversed, twice-repeated
+    /// fold at offset 0: `b · 128 + 63 − f` (see ``AudioSync/scores(_:codebook:)``).
     let pilotBases: [Int]
+    /// The pilot's block (weights on pilot chips, zero elsewhere) transformed for
+    /// ``PilotSpectrum/scores(fold:pilot:)``.
+    let pilotSpectrum: [ComplexFloat]
 
     public init(key: MarkKey) {
         keyID = key.id
@@ -23,7 +28,10 @@ public final class AudioMarkCodebook: Sendable {
                                chipsPerCodedBit: AudioLayout.chipsPerCodedBit, amplitudeClip: AudioLayout.amplitudeClip)
         pilotEnergy = chips.pilotWeights.reduce(0) { $0 + $1 * $1 }
         let cells = AudioLayout.blockCells, bands = AudioLayout.bandCount
-        pilotBases = chips.pilotChips.map { chip in (chip % bands) * 2 * cells + chip / bands + cells }
+        pilotBases = chips.pilotChips.map { chip in (chip % bands) * 2 * cells + cells - 1 - chip / bands }
+        var pilot = [Float](repeating: 0, count: AudioLayout.chipCount)
+        for (chip, weight) in zip(chips.pilotChips, chips.pilotWeights) { pilot[chip] = weight }
+        pilotSpectrum = PilotSpectrum.transform(pilot)
     }
 
     /// The amplitude of every chip of the block (index `cell · bandCount + band`) for `payload`:

@@ -3,9 +3,10 @@ import Foundation
 /// Finding where the block starts in a clip, and at what replay speed, from the pilot chips alone.
 ///
 /// ```
-///  coarse   31 speeds 0.97 … 1.03 (step 0.002) × 4 phases (128-sample steps) × 64 block offsets,
-///           on at most the first 20 s: one fold per (speed, phase), every offset scored at once
-///           by cyclic correlation with the pilot → the best 6 distinct alignments
+///  coarse   226 speeds 0.8 … 1.25 (step 0.002) × 4 phases (128-sample steps) × 64 block offsets,
+///           on at most the first 20 s: one fold per (speed, phase), summed from fine frames
+///           whitened once per band-edge scale (``CoarseFrames``), every offset scored at once by
+///           cyclic correlation with the pilot → the best 6 distinct alignments
 ///  refine   each on the whole analysed clip: speed by halving steps from 0.001 until the drift
 ///           over the clip is below ⅛ cell, then the neighbouring phases; and its twin half a
 ///           phase (64 samples) off the frame grid, from the fine frames half a hop later
@@ -37,11 +38,24 @@ enum AudioSync {
     /// The coarse folds of a clip (key-independent).
     static func coarseFolds(_ spectrum: ClipSpectrum, speeds: AudioSpeedSearch = .standard,
                             phases: [Int] = coarsePhases, cells: Int = coarseCells, speedStride: Int = 1) -> [CellFold] {
-        guard spectrum.frameCount >= 8 * ClipSpectrum.framesPerCell else { return [] }
+        guard spectrum.frameCount >= 8 * ClipSpectrum.framesPerCell, let lastPhase = phases.max() else { return [] }
         let grid = coarseSpeeds(speeds)
         let centre = grid.firstIndex { abs($0 - 1) < 1e-9 } ?? 0
         let chosen = grid.indices.filter { ($0 - centre) % speedStride == 0 }.map { grid[$0] }
-        return chosen.flatMap { spectrum.folds(speed: $0, phases: phases, cellLimit: cells) }
+        // Every fine frame the slowest speed's cells reach, whitened once per band-edge scale.
+        let slowest = chosen.min()!
+        let reach = min(cells, spectrum.cellCount(speed: slowest, phase: 0))
+        let frames = lastPhase + Int((Double(reach * ClipSpectrum.framesPerCell) / slowest).rounded(.up)) + 1
+        var byScale = [Int: CoarseFrames]()
+        return chosen.flatMap { speed -> [CellFold] in
+            let scale = ClipSpectrum.coarseScale(for: speed)
+            let key = Int((scale * 1000).rounded())
+            let whitened = byScale[key] ?? spectrum.coarseFrames(scale: scale, frames: frames)
+            byScale[key] = whitened
+            return phases.map { phase in
+                whitened.fold(speed: speed, phase: phase, cellCount: min(cells, spectrum.cellCount(speed: speed, phase: phase)))
+            }
+        }
     }
 
     /// The pilot's normalised correlation with `fold` at every block offset o (the clip's first cell
@@ -49,12 +63,18 @@ enum AudioSync {
     static func scores(_ fold: CellFold, codebook: AudioMarkCodebook) -> [Float] {
         var raw = [Float](repeating: 0, count: AudioLayout.blockCells)
         guard fold.energy > 0 else { return raw }
+        let norm = (fold.energy * codebook.pilotEnergy / Float(AudioLayout.chipCount)).squareRoot()
+        if let spectrum = fold.spectrum {
+            return PilotSpectrum.scores(fold: spectrum, pilot: codebook.pilotSpectrum).map { $0 / norm }
+        }
         let bands = AudioLayout.bandCount, cells = AudioLayout.blockCells
-        // Band-major, each band's 64 cells twice, so that every offset reads a contiguous run.
+        // Band-major, each band's 64 cells time-reversed and twice, so that every offset reads a
+        // contiguous run forwards: pilot chip (cell f, band b) at offset o reads cell f − o, at
+        // b · 128 + 63 − f + o (``AudioMarkCodebook/pilotBases``), and the inner loop vectorises.
         var extended = [Float](repeating: 0, count: bands * 2 * cells)
         for i in 0..<cells {
             for b in 0..<bands {
-                let v = fold.values[i * bands + b]
+                let v = fold.values[(cells - 1 - i) * bands + b]
                 extended[b * 2 * cells + i] = v
                 extended[b * 2 * cells + cells + i] = v
             }
@@ -66,14 +86,26 @@ enum AudioSync {
                         for k in 0..<g.count {
                             let w = g[k]
                             let base = bases[k]
-                            for o in 0..<cells { r[o] += w * e[base - o] }
+                            for o in 0..<cells { r[o] += w * e[base + o] }
                         }
                     }
                 }
             }
         }
-        let norm = (fold.energy * codebook.pilotEnergy / Float(AudioLayout.chipCount)).squareRoot()
         return raw.map { $0 / norm }
+    }
+
+    /// Indices of the `count` largest values, largest first (ties: the lower index first).
+    static func topIndices(_ z: [Float], count: Int) -> [Int] {
+        var top = [Int]()
+        for i in z.indices {
+            guard top.count < count || z[i] > z[top[top.count - 1]] else { continue }
+            var at = top.count
+            while at > 0, z[i] > z[top[at - 1]] { at -= 1 }
+            top.insert(i, at: at)
+            if top.count > count { top.removeLast() }
+        }
+        return top
     }
 
     /// The best distinct coarse alignments.
@@ -81,8 +113,9 @@ enum AudioSync {
         var all = [AudioAlignment]()
         for fold in folds {
             let z = scores(fold, codebook: codebook)
-            let best = z.indices.sorted { z[$0] > z[$1] }.prefix(offsetsPerFold)
-            for o in best { all.append(AudioAlignment(speed: fold.speed, phase: fold.phase, offset: o, score: z[o])) }
+            for o in topIndices(z, count: offsetsPerFold) {
+                all.append(AudioAlignment(speed: fold.speed, phase: fold.phase, offset: o, score: z[o]))
+            }
         }
         return distinctBest(all, count: refinedCandidates)
     }

@@ -32,7 +32,6 @@ extension ClipSpectrum {
     /// Folds at one speed for several phases, sharing the band powers of the fine frames.
     /// - Parameter cellLimit: at most this many cells per phase (from the clip's start).
     func folds(speed: Double, phases: [Int], cellLimit: Int = .max) -> [CellFold] {
-        let bands = AudioLayout.bandCount
         let edges = Edges(speed: speed, binLimit: binLimit)
         // Per phase: the fine frame centred on each cell, and the one centred on each boundary
         // between cells (boundaries[j] lies between cells j − 1 and j).
@@ -53,27 +52,14 @@ extension ClipSpectrum {
         guard lastFrame >= 0 else {
             return phases.map { CellFold(speed: speed, phase: $0, values: [Float](repeating: 0, count: AudioLayout.chipCount), energy: 0, cells: 0) }
         }
-        // Log power and reliability weight of every frame used, computed once.
-        let rows = lastFrame + 1
-        var logPower = [Float](repeating: 0, count: rows * bands)
-        var weight = [Float](repeating: -1, count: rows * bands)  // −1: not computed yet
-        var powers = [Float](repeating: 0, count: bands)
-        func prepare(_ t: Int) {
-            guard t >= 0, weight[t * bands] < 0 else { return }
-            powers.withUnsafeMutableBufferPointer { bandPowers(frame: t, edges: edges, into: $0.baseAddress!) }
-            for b in 0..<bands {
-                let p = powers[b], floor = noiseFloor[b]
-                logPower[t * bands + b] = Self.fastLog(p + floor)
-                weight[t * bands + b] = bandWeights[b] * p / (p + gateFloor[b])
-            }
-        }
+        let frames = FramePowers(self, edges: edges, rows: lastFrame + 1)
         for layout in layouts {
-            for t in layout.centres { prepare(t) }
-            for t in layout.boundaries { prepare(t) }
+            frames.prepare(layout.centres)
+            frames.prepare(layout.boundaries)
         }
         return zip(phases, layouts).map { phase, layout in
-            fold(centres: layout.centres, boundaries: layout.boundaries, logPower: logPower, weight: weight,
-                 speed: speed, phase: phase)
+            let cells = whitenedCells(centres: layout.centres, boundaries: layout.boundaries, frames: frames)
+            return CellFold(speed: speed, phase: phase, summing: cells.values, present: cells.present)
         }
     }
 
@@ -82,19 +68,64 @@ extension ClipSpectrum {
         folds(speed: speed, phases: [phase], cellLimit: cellLimit)[0]
     }
 
-    /// Whitens, weights and folds the cells whose fine frames are `centres` (relative cell j ↔
+    /// Log band power and reliability weight of fine frames at one set of band edges, each frame
+    /// computed once, when first asked for.
+    final class FramePowers {
+        let spectrum: ClipSpectrum
+        let edges: Edges
+        var logPower: [Float]
+        var weight: [Float]  // −1: not computed yet
+        private var powers = [Float](repeating: 0, count: AudioLayout.bandCount)
+
+        init(_ spectrum: ClipSpectrum, edges: Edges, rows: Int) {
+            self.spectrum = spectrum
+            self.edges = edges
+            logPower = [Float](repeating: 0, count: rows * AudioLayout.bandCount)
+            weight = [Float](repeating: -1, count: rows * AudioLayout.bandCount)
+        }
+
+        /// Computes the frames not yet computed among `frames` (negative ones are outside the clip).
+        func prepare(_ frames: [Int]) {
+            let bands = AudioLayout.bandCount
+            let spectrum = spectrum, edges = edges
+            // One exclusive access to each array for the whole batch: per-element access to a
+            // class's arrays is checked at run time, which cost a tenth of a detection.
+            logPower.withUnsafeMutableBufferPointer { logPower in
+                weight.withUnsafeMutableBufferPointer { weight in
+                    powers.withUnsafeMutableBufferPointer { powers in
+                        spectrum.noiseFloor.withUnsafeBufferPointer { floor in
+                            spectrum.bandWeights.withUnsafeBufferPointer { bandWeights in
+                                spectrum.gateFloor.withUnsafeBufferPointer { gate in
+                                    for t in frames where t >= 0 && weight[t * bands] < 0 {
+                                        spectrum.bandPowers(frame: t, edges: edges, into: powers.baseAddress!)
+                                        for b in 0..<bands {
+                                            let p = powers[b]
+                                            logPower[t * bands + b] = ClipSpectrum.fastLog(p + floor[b])
+                                            weight[t * bands + b] = bandWeights[b] * p / (p + gate[b])
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whitens and weights the cells whose fine frames are `centres` (relative cell j ↔
     /// centres[j]), predicting each cell's host from the frames on its boundaries (a negative
-    /// frame lies outside the clip and is left out).
-    private func fold(centres: [Int], boundaries: [Int], logPower: [Float], weight: [Float], speed: Double, phase: Int) -> CellFold {
+    /// frame lies outside the clip and is left out; every frame named must be prepared): per cell
+    /// and band the value a fold sums, and which cells are present.
+    func whitenedCells(centres: [Int], boundaries: [Int], frames: FramePowers) -> (values: [Float], present: [Bool]) {
         let bands = AudioLayout.bandCount
         let count = centres.count
-        var values = [Float](repeating: 0, count: AudioLayout.chipCount)
+        let logPower = frames.logPower, weight = frames.weight
         // Two host predictions per cell and band, each minus its mean over the cell's bands:
         // `near` from the two boundary frames, `wide` from the four nearest (16 and 48 ms away).
         var near = [Float](repeating: 0, count: count * bands)
         var wide = [Float](repeating: 0, count: count * bands)
         var present = [Bool](repeating: false, count: count)
-        var cells = 0
         logPower.withUnsafeBufferPointer { lp in
             near.withUnsafeMutableBufferPointer { near in
                 wide.withUnsafeMutableBufferPointer { wide in
@@ -127,7 +158,6 @@ extension ClipSpectrum {
                             wide[base + b] -= meanWide
                         }
                         present[j] = true
-                        cells += 1
                     }
                 }
             }
@@ -147,25 +177,22 @@ extension ClipSpectrum {
             }
         }
         let variance = Self.localMeanSquare(z, present: present, count: count)
-        values.withUnsafeMutableBufferPointer { values in
-            z.withUnsafeBufferPointer { z in
-                variance.withUnsafeBufferPointer { variance in
-                    weight.withUnsafeBufferPointer { weight in
-                        for j in 0..<count where present[j] {
-                            let row = centres[j] * bands
-                            let base = (j & (AudioLayout.blockCells - 1)) * bands
-                            for b in 0..<bands {
-                                let sigma = (variance[j * bands + b] + Self.varianceFloor).squareRoot()
-                                let u = min(Self.robustLimit, max(-Self.robustLimit, z[j * bands + b] / sigma))
-                                values[base + b] += u * weight[row + b] / sigma
-                            }
+        z.withUnsafeMutableBufferPointer { z in
+            variance.withUnsafeBufferPointer { variance in
+                weight.withUnsafeBufferPointer { weight in
+                    for j in 0..<count where present[j] {
+                        let row = centres[j] * bands
+                        for b in 0..<bands {
+                            let i = j * bands + b
+                            let sigma = (variance[i] + Self.varianceFloor).squareRoot()
+                            let u = min(Self.robustLimit, max(-Self.robustLimit, z[i] / sigma))
+                            z[i] = u * weight[row + b] / sigma
                         }
                     }
                 }
             }
         }
-        let energy = values.reduce(0) { $0 + $1 * $1 }
-        return CellFold(speed: speed, phase: phase, values: values, energy: energy, cells: cells)
+        return (z, present)
     }
 
     /// ln x for positive, normal x, within 2.3e-5: the exponent from the bits, log₂ of the
