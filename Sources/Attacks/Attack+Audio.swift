@@ -37,6 +37,8 @@ extension Attack {
             return try AudioEdits.shift(audio, samples: samples)
         case let .speed(factor):
             return Resampler.resample(audio, ratio: 1 / factor)
+        case let .tempo(factor):
+            return AudioTimeStretch.tempo(audio, factor: factor)
         case .mono:
             return AudioEdits.mono(audio)
         case .invert:

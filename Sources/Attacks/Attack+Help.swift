@@ -60,6 +60,7 @@ extension Attack {
         row("shift", "shift:N", "offset", "samples", .audio,
             "drop the first N samples (negative: prepend N of silence)"),
         row("speed", "speed:F", "factor", "×", .audio, "play F times faster (pitch rises): n/F samples"),
+        row("tempo", "tempo:F", "factor", "×", .audio, "play F times faster keeping the pitch (WSOLA time-stretch)"),
         row("mono", "mono", "", "", .audio, "average the channels into one"),
         row("invert", "invert", "", "", .audio, "invert the last channel's polarity (stereo: L, −R; mono unchanged)"),
     ]

@@ -85,6 +85,9 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
     case shift(samples: Int)
     /// Play faster by `factor` (resampled, so the pitch rises too): `n / factor` frames remain.
     case speed(factor: Double)
+    /// Play faster by `factor` keeping the pitch (a tempo change, time-stretch by WSOLA, as sox's
+    /// `tempo`): about `n / factor` frames remain.
+    case tempo(factor: Double)
     /// Average the channels into one.
     case mono
     /// Invert the polarity of the last channel (of a stereo file: L, −R). Inaudible on speakers
@@ -98,7 +101,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
              .blur, .median, .brightness, .contrast, .gamma:
             .image
         case .mp3, .ogg, .opus, .aac, .resample, .lowpass, .highpass, .audioNoise, .volume, .excerpt,
-             .surround, .shift, .speed, .mono, .invert:
+             .surround, .shift, .speed, .tempo, .mono, .invert:
             .audio
         case .noise:
             nil
@@ -142,6 +145,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case .surround: "surround"
         case .shift: "shift"
         case .speed: "speed"
+        case .tempo: "tempo"
         case .mono: "mono"
         case .invert: "invert"
         }
@@ -182,6 +186,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case let .surround(seconds): "surround:\(f(seconds))"
         case let .shift(samples): "shift:\(samples)"
         case let .speed(factor): "speed:\(f(factor))"
+        case let .tempo(factor): "tempo:\(f(factor))"
         case .mono: "mono"
         case .invert: "invert"
         }

@@ -91,6 +91,8 @@ private struct SpecReader {
             attack = .shift(samples: try int(1, in: -100_000_000...100_000_000, "shift"))
         case "speed":
             attack = .speed(factor: try double(1, in: 0.1...10, "speed factor"))
+        case "tempo":
+            attack = .tempo(factor: try double(1, in: 0.25...4, "tempo factor"))
         case "mono":
             attack = .mono
         case "invert":

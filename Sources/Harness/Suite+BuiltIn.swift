@@ -58,6 +58,9 @@ extension Suite {
             SuiteAttack("excerpt:10", media: .audio, trials: 3, stretch: true),
             SuiteAttack("speed:0.98", media: .audio, stretch: true),
             SuiteAttack("speed:1.02", media: .audio, stretch: true),
+            // Not targets: larger replay speeds, and a tempo change that keeps the pitch.
+            SuiteAttack("speed:1.1", media: .audio),
+            SuiteAttack("tempo:1.05", label: "tempo 1.05 (pitch kept)", media: .audio),
         ]
     }()
 

@@ -120,7 +120,7 @@ extension Attack {
         switch self {
         case let .jpeg(quality), let .webp(quality): Double(quality)
         case let .resize(factor), let .aspect(factor), let .brightness(factor), let .contrast(factor),
-             let .speed(factor): factor
+             let .speed(factor), let .tempo(factor): factor
         case let .resizeShort(pixels), let .border(pixels): Double(pixels)
         case let .crop(area): area
         case let .rotate(degrees, _): degrees

@@ -127,6 +127,29 @@ struct AudioEditAttackTests {
         #expect(near / all > 0.99, "energy within 5 Hz of \(expected) Hz: \(near / all)")
     }
 
+    /// Zero crossings per second of a signal: twice its frequency for a sine.
+    static func crossingRate(_ x: [Float], rate: Int) -> Double {
+        let crossings = zip(x, x.dropFirst()).filter { ($0 < 0) != ($1 < 0) }.count
+        return Double(crossings) * Double(rate) / Double(x.count)
+    }
+
+    @Test("tempo:F shortens by F and keeps the pitch; speed:F raises it", arguments: [0.8, 1.05, 1.25])
+    func tempoKeepsPitch(factor: Double) throws {
+        let rate = 16_000
+        let tone = (0..<(2 * rate)).map { Float(0.5 * sin(2 * Double.pi * 440 * Double($0) / Double(rate))) }
+        let original = AudioBuffer(sampleRate: rate, channels: [tone, tone.map { -$0 }])
+        let stretched = try Attack.tempo(factor: factor).apply(to: original, seed: 0)
+        #expect(abs(Double(stretched.frameCount) - Double(original.frameCount) / factor) <= 1)
+        #expect(stretched.channelCount == 2)
+        // The middle (away from the fade-in of the first frame and the unfilled end).
+        let middle = Array(stretched.channels[0][(rate / 4)..<(stretched.frameCount - rate / 4)])
+        #expect(abs(Self.crossingRate(middle, rate: rate) - 880) < 10, "crossings \(Self.crossingRate(middle, rate: rate))/s")
+        #expect(zip(stretched.channels[0], stretched.channels[1]).allSatisfy { $0 == -$1 }, "the same frames in every channel")
+        let sped = try Attack.speed(factor: factor).apply(to: original, seed: 0)
+        let spedMiddle = Array(sped.channels[0][(rate / 4)..<(sped.frameCount - rate / 4)])
+        #expect(abs(Self.crossingRate(spedMiddle, rate: rate) - 880 * factor) < 10)
+    }
+
     @Test("speed on real music keeps the channels", .enabled(if: Corpus.isAvailable, Corpus.skipMessage))
     func speedMusic() throws {
         let original = try AttackFixtures.audio(Self.music, from: 10, seconds: 5)

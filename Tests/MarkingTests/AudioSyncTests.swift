@@ -1,3 +1,4 @@
+import Attacks
 import Foundation
 import Media
 import Spectral
@@ -83,6 +84,20 @@ struct AudioSyncTests {
         let result = Self.detector.detect(AudioBuffer(sampleRate: AudioLayout.sampleRate, channels: [fast]))
         #expect(result.payload == Self.payload, "fpr \(result.falsePositiveProbability)")
         #expect(abs((result.speed ?? 0) - 1.02) < 0.002, "speed \(result.speed ?? 0)")
+    }
+
+    /// A tempo change that keeps the pitch (WSOLA time-stretch, as sox's `tempo`) is searched as its
+    /// own line: time at the speed, band edges where they were; a resampled clip is reported as
+    /// such.
+    @Test(arguments: [0.93, 1.08])
+    func findsATempoChangeThatKeptThePitch(factor: Double) throws {
+        let original = AudioBuffer(sampleRate: AudioLayout.sampleRate, channels: [Self.marked])
+        let stretched = try Attack.tempo(factor: factor).apply(to: original, seed: 0)
+        let result = Self.detector.detect(stretched)
+        #expect(result.payload == Self.payload, "fpr \(result.falsePositiveProbability)")
+        #expect(result.keepsPitch && abs((result.speed ?? 0) - factor) < 0.005, "speed \(result.speed ?? 0)")
+        let resampled = Self.detector.detect(try Attack.speed(factor: factor).apply(to: original, seed: 0))
+        #expect(resampled.payload == Self.payload && !resampled.keepsPitch)
     }
 
     /// The standard search covers 0.8–1.25 (audiowmark needs a slow option for that): a clip

@@ -16,6 +16,9 @@ public struct AudioDetection: Sendable {
     /// Replay speed of the clip against the marked original (1.02: 2 % faster and higher), when
     /// detected.
     public var speed: Double?
+    /// Whether the speed change kept the pitch (a tempo change, time-stretch) rather than
+    /// resampling; `false` unless detected.
+    public var keepsPitch = false
     /// χ² statistic of the payload chips and its degrees of freedom (256 coded bits).
     public var chiSquare: Double
     public var degreesOfFreedom: Int

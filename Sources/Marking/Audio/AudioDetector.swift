@@ -126,6 +126,7 @@ public struct AudioDetector: Sendable {
         if result.detected {
             result.payload = best.evidence.payload
             result.speed = best.alignment.speed
+            result.keepsPitch = best.alignment.keepsPitch
             result.offsets = Self.blockStarts(best.alignment, duration: best.analysis.duration).map { $0 + best.analysis.start }
         }
         return result

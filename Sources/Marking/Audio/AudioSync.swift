@@ -21,6 +21,8 @@ enum AudioSync {
     /// Step of the coarse speed grid; the refinement halves its way down from half of it.
     static let coarseSpeedStep = 0.002
     static let coarsePhases = [0, 1, 2, 3]
+    /// Phases of the coarse search's tempo line (speeds that kept the pitch).
+    static let tempoPhases = [0, 2]
     static let coarseDuration = 20.0
     static let coarseCells = Int(coarseDuration * Double(AudioLayout.sampleRate) / Double(AudioLayout.cellLength))
     /// Offsets kept per coarse fold before ranking across folds.
@@ -37,7 +39,8 @@ enum AudioSync {
 
     /// The coarse folds of a clip (key-independent).
     static func coarseFolds(_ spectrum: ClipSpectrum, speeds: AudioSpeedSearch = .standard,
-                            phases: [Int] = coarsePhases, cells: Int = coarseCells, speedStride: Int = 1) -> [CellFold] {
+                            phases: [Int] = coarsePhases, cells: Int = coarseCells, speedStride: Int = 1,
+                            tempo: Bool = true) -> [CellFold] {
         guard spectrum.frameCount >= 8 * ClipSpectrum.framesPerCell, let lastPhase = phases.max() else { return [] }
         let grid = coarseSpeeds(speeds)
         let centre = grid.firstIndex { abs($0 - 1) < 1e-9 } ?? 0
@@ -47,15 +50,29 @@ enum AudioSync {
         let reach = min(cells, spectrum.cellCount(speed: slowest, phase: 0))
         let frames = lastPhase + Int((Double(reach * ClipSpectrum.framesPerCell) / slowest).rounded(.up)) + 1
         var byScale = [Int: CoarseFrames]()
-        return chosen.flatMap { speed -> [CellFold] in
-            let scale = ClipSpectrum.coarseScale(for: speed)
+        func whitened(_ scale: Double) -> CoarseFrames {
             let key = Int((scale * 1000).rounded())
-            let whitened = byScale[key] ?? spectrum.coarseFrames(scale: scale, frames: frames)
-            byScale[key] = whitened
-            return phases.map { phase in
-                whitened.fold(speed: speed, phase: phase, cellCount: min(cells, spectrum.cellCount(speed: speed, phase: phase)))
+            if let built = byScale[key] { return built }
+            let built = spectrum.coarseFrames(scale: scale, frames: frames)
+            byScale[key] = built
+            return built
+        }
+        var folds = [CellFold]()
+        for speed in chosen {
+            let scale = ClipSpectrum.coarseScale(for: speed)
+            let count = { phase in min(cells, spectrum.cellCount(speed: speed, phase: phase)) }
+            folds += phases.map { whitened(scale).fold(speed: speed, phase: $0, cellCount: count($0)) }
+            // A tempo change that kept the pitch: time at this speed, band edges at speed 1 (the
+            // same frames as speed 1's wherever those are within the scale step). Half the phases.
+            if tempo, scale != 1 {
+                folds += tempoPhases.map {
+                    var fold = whitened(1).fold(speed: speed, phase: $0, cellCount: count($0))
+                    fold.keepsPitch = true
+                    return fold
+                }
             }
         }
+        return folds
     }
 
     /// The pilot's normalised correlation with `fold` at every block offset o (the clip's first cell
@@ -114,7 +131,7 @@ enum AudioSync {
         for fold in folds {
             let z = scores(fold, codebook: codebook)
             for o in topIndices(z, count: offsetsPerFold) {
-                all.append(AudioAlignment(speed: fold.speed, phase: fold.phase, offset: o, score: z[o]))
+                all.append(AudioAlignment(speed: fold.speed, phase: fold.phase, offset: o, score: z[o], keepsPitch: fold.keepsPitch))
             }
         }
         return distinctBest(all, count: refinedCandidates)
@@ -135,15 +152,16 @@ enum AudioSync {
     /// The whole-clip fold at (speed, phase, half hop) and the alignment the pilot scores best
     /// there among `offset` and its two neighbours.
     static func evaluate(_ speed: Double, _ phase: Int, near offset: Int, halfHop: Bool = false, cellLimit: Int = .max,
-                         analysis: AudioAnalysis, codebook: AudioMarkCodebook) -> (AudioAlignment, CellFold) {
-        let fold = analysis.fold(speed: speed, phase: phase, halfHop: halfHop, cellLimit: cellLimit)
+                         keepsPitch: Bool = false, analysis: AudioAnalysis, codebook: AudioMarkCodebook) -> (AudioAlignment, CellFold) {
+        let fold = analysis.fold(speed: speed, phase: phase, halfHop: halfHop, cellLimit: cellLimit, keepsPitch: keepsPitch)
         let z = scores(fold, codebook: codebook)
         var best = offset
         for o in [offset - 1, offset + 1] {
             let wrapped = (o + AudioLayout.blockCells) % AudioLayout.blockCells
             if z[wrapped] > z[best] { best = wrapped }
         }
-        return (AudioAlignment(speed: speed, phase: phase, offset: best, score: z[best], halfHop: halfHop), fold)
+        return (AudioAlignment(speed: speed, phase: phase, offset: best, score: z[best], halfHop: halfHop,
+                               keepsPitch: keepsPitch), fold)
     }
 
     /// Refinement looks at this much of a long clip first (cells from its start): all candidates
@@ -159,18 +177,20 @@ enum AudioSync {
                        cellLimit: Int = .max, continuingFrom previousStep: Double? = nil) -> (AudioAlignment, CellFold, step: Double) {
         let spectrum = analysis.spectrum
         func evaluate(_ speed: Double, _ phase: Int, near offset: Int) -> (AudioAlignment, CellFold) {
-            Self.evaluate(speed, phase, near: offset, cellLimit: cellLimit, analysis: analysis, codebook: codebook)
+            Self.evaluate(speed, phase, near: offset, cellLimit: cellLimit, keepsPitch: candidate.keepsPitch,
+                          analysis: analysis, codebook: codebook)
         }
         var current = evaluate(candidate.speed, candidate.phase, near: candidate.offset)
         var step = previousStep ?? firstRefineStep
-        if analysis.isPartial, previousStep == nil {
-            // Segments' and side views' coarse search skipped the odd phases and every other speed: try those
-            // phases before the speed, and start the speed a step wider.
+        if analysis.isPartial || candidate.keepsPitch, previousStep == nil {
+            // Segments', side views' and the tempo line's coarse search skipped the odd phases
+            // (segments and side views every other speed too): try those phases before the
+            // speed, and for a partial view start the speed a step wider.
             for phase in [candidate.phase - 1, candidate.phase + 1] {
                 let trial = evaluate(candidate.speed, phase, near: candidate.offset)
                 if trial.0.score > current.0.score { current = trial }
             }
-            step *= 2
+            if analysis.isPartial { step *= 2 }
         }
         let cells = max(1, min(cellLimit, spectrum.cellCount(speed: candidate.speed, phase: candidate.phase)))
         let finest = 1 / (8 * Double(cells))
@@ -199,8 +219,10 @@ enum AudioSync {
     /// stated probability pays a factor 2.
     static func halfHopTwin(of alignment: AudioAlignment, analysis: AudioAnalysis, codebook: AudioMarkCodebook) -> (AudioAlignment, CellFold) {
         let before = evaluate(alignment.speed, alignment.phase - 1, near: alignment.offset, halfHop: true,
+                              keepsPitch: alignment.keepsPitch,
                               analysis: analysis, codebook: codebook)
         let after = evaluate(alignment.speed, alignment.phase, near: alignment.offset, halfHop: true,
+                             keepsPitch: alignment.keepsPitch,
                              analysis: analysis, codebook: codebook)
         return after.0.score > before.0.score ? after : before
     }
@@ -218,6 +240,9 @@ struct AudioAlignment: Sendable {
     var score: Float
     /// Whether the cells start half a fine frame (64 internal samples) after `phase`'s frame.
     var halfHop = false
+    /// Whether the speed change kept the pitch (a tempo change, time-stretch): the band edges
+    /// stay at speed 1.
+    var keepsPitch = false
 
     /// Internal-rate sample of the clip where a block starts (the first at or after the phase).
     var blockStart: Double {
@@ -232,6 +257,7 @@ struct AudioAlignment: Sendable {
     /// The same speed, frame, half-hop flag and block offset.
     func isSame(as other: AudioAlignment) -> Bool {
         speed == other.speed && phase == other.phase && halfHop == other.halfHop && offset == other.offset
+            && keepsPitch == other.keepsPitch
     }
 
     func isClose(to other: AudioAlignment) -> Bool {

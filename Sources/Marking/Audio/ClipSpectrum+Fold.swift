@@ -30,9 +30,12 @@ extension ClipSpectrum {
     static let robustLimit: Float = 1.5
 
     /// Folds at one speed for several phases, sharing the band powers of the fine frames.
-    /// - Parameter cellLimit: at most this many cells per phase (from the clip's start).
-    func folds(speed: Double, phases: [Int], cellLimit: Int = .max) -> [CellFold] {
-        let edges = Edges(speed: speed, binLimit: binLimit)
+    /// - Parameters:
+    ///   - cellLimit: at most this many cells per phase (from the clip's start).
+    ///   - keepsPitch: the speed change was a tempo change that kept the pitch (time-stretch):
+    ///     the band edges stay where they are instead of scaling with the speed.
+    func folds(speed: Double, phases: [Int], cellLimit: Int = .max, keepsPitch: Bool = false) -> [CellFold] {
+        let edges = Edges(speed: keepsPitch ? 1 : speed, binLimit: binLimit)
         // Per phase: the fine frame centred on each cell, and the one centred on each boundary
         // between cells (boundaries[j] lies between cells j − 1 and j).
         var layouts = [(centres: [Int], boundaries: [Int])]()
@@ -59,13 +62,15 @@ extension ClipSpectrum {
         }
         return zip(phases, layouts).map { phase, layout in
             let cells = whitenedCells(centres: layout.centres, boundaries: layout.boundaries, frames: frames)
-            return CellFold(speed: speed, phase: phase, summing: cells.values, present: cells.present)
+            var fold = CellFold(speed: speed, phase: phase, summing: cells.values, present: cells.present)
+            fold.keepsPitch = keepsPitch
+            return fold
         }
     }
 
     /// One fold at (speed, phase).
-    func fold(speed: Double, phase: Int, cellLimit: Int = .max) -> CellFold {
-        folds(speed: speed, phases: [phase], cellLimit: cellLimit)[0]
+    func fold(speed: Double, phase: Int, cellLimit: Int = .max, keepsPitch: Bool = false) -> CellFold {
+        folds(speed: speed, phases: [phase], cellLimit: cellLimit, keepsPitch: keepsPitch)[0]
     }
 
     /// Log band power and reliability weight of fine frames at one set of band edges, each frame
