@@ -83,8 +83,9 @@ public final class AudioAnalysis: Sendable {
     /// Analyses `audio` (any rate and channel count; the mono mix is used), searching replay speeds
     /// in `speeds`.
     /// - Complexity: O(n) to resample, O(n log N) for the spectrum, plus the coarse search:
-    ///   31 speeds (``AudioSpeedSearch/standard``; 226 for ``AudioSpeedSearch/wide``) × 4 phases
-    ///   over at most the first 20 s.
+    ///   every fine frame of at most the first 20 s whitened once per band-edge scale (8 for
+    ///   ``AudioSpeedSearch/standard``), then 226 speeds (416 for ``AudioSpeedSearch/wide``) × 4
+    ///   phases gathered from them, and the tempo line (see ``CoarseFrames``).
     public convenience init(_ audio: AudioBuffer, speeds: AudioSpeedSearch = .standard) {
         var limited = audio
         let maximumFrames = Int(Self.maximumAnalysedDuration * Double(audio.sampleRate))

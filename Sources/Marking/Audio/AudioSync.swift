@@ -6,7 +6,9 @@ import Foundation
 ///  coarse   226 speeds 0.8 … 1.25 (step 0.002) × 4 phases (128-sample steps) × 64 block offsets,
 ///           on at most the first 20 s: one fold per (speed, phase), summed from fine frames
 ///           whitened once per band-edge scale (``CoarseFrames``), every offset scored at once by
-///           cyclic correlation with the pilot → the best 6 distinct alignments
+///           cyclic correlation with the pilot; and a tempo line (time at the speed, band edges at
+///           speed 1, phases 0 and 2) for a speed change that kept the pitch → the best 6
+///           distinct alignments
 ///  refine   each on the whole analysed clip: speed by halving steps from 0.001 until the drift
 ///           over the clip is below ⅛ cell, then the neighbouring phases; and its twin half a
 ///           phase (64 samples) off the frame grid, from the fine frames half a hop later
