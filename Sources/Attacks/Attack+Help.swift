@@ -61,6 +61,8 @@ extension Attack {
             "drop the first N samples (negative: prepend N of silence)"),
         row("speed", "speed:F", "factor", "×", .audio, "play F times faster (pitch rises): n/F samples"),
         row("tempo", "tempo:F", "factor", "×", .audio, "play F times faster keeping the pitch (WSOLA time-stretch)"),
+        row("pitch", "pitch:CENTS", "shift", "cents (100 = a semitone)", .audio,
+            "shift the pitch keeping the tempo (time-stretch, then resample)"),
         row("mono", "mono", "", "", .audio, "average the channels into one"),
         row("invert", "invert", "", "", .audio, "invert the last channel's polarity (stereo: L, −R; mono unchanged)"),
     ]

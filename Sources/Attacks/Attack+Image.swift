@@ -54,7 +54,7 @@ extension Attack {
         case let .gamma(gamma):
             return ImageTone.gamma(image, gamma: Float(gamma))
         case .mp3, .ogg, .opus, .aac, .resample, .lowpass, .highpass, .audioNoise, .volume, .excerpt,
-             .surround, .shift, .speed, .tempo, .mono, .invert:
+             .surround, .shift, .speed, .tempo, .pitch, .mono, .invert:
             throw AttackError.notApplicable(attack: description, kind: .image)
         }
     }

@@ -88,6 +88,9 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
     /// Play faster by `factor` keeping the pitch (a tempo change, time-stretch by WSOLA, as sox's
     /// `tempo`): about `n / factor` frames remain.
     case tempo(factor: Double)
+    /// Shift the pitch by `cents` keeping the tempo (sox's `pitch`): a tempo change by 1/f, then
+    /// resampled to speed f, f = 2^(cents/1200); the length is kept.
+    case pitch(cents: Double)
     /// Average the channels into one.
     case mono
     /// Invert the polarity of the last channel (of a stereo file: L, −R). Inaudible on speakers
@@ -101,7 +104,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
              .blur, .median, .brightness, .contrast, .gamma:
             .image
         case .mp3, .ogg, .opus, .aac, .resample, .lowpass, .highpass, .audioNoise, .volume, .excerpt,
-             .surround, .shift, .speed, .tempo, .mono, .invert:
+             .surround, .shift, .speed, .tempo, .pitch, .mono, .invert:
             .audio
         case .noise:
             nil
@@ -146,6 +149,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case .shift: "shift"
         case .speed: "speed"
         case .tempo: "tempo"
+        case .pitch: "pitch"
         case .mono: "mono"
         case .invert: "invert"
         }
@@ -187,6 +191,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case let .shift(samples): "shift:\(samples)"
         case let .speed(factor): "speed:\(f(factor))"
         case let .tempo(factor): "tempo:\(f(factor))"
+        case let .pitch(cents): "pitch:\(f(cents))"
         case .mono: "mono"
         case .invert: "invert"
         }

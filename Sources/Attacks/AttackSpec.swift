@@ -93,6 +93,8 @@ private struct SpecReader {
             attack = .speed(factor: try double(1, in: 0.1...10, "speed factor"))
         case "tempo":
             attack = .tempo(factor: try double(1, in: 0.25...4, "tempo factor"))
+        case "pitch":
+            attack = .pitch(cents: try double(1, in: -2400...2400, "pitch shift"))
         case "mono":
             attack = .mono
         case "invert":

@@ -61,6 +61,7 @@ extension Suite {
             // Not targets: larger replay speeds, and a tempo change that keeps the pitch.
             SuiteAttack("speed:1.1", media: .audio),
             SuiteAttack("tempo:1.05", label: "tempo 1.05 (pitch kept)", media: .audio),
+            SuiteAttack("pitch:-100", label: "pitch −1 semitone (tempo kept)", media: .audio),
         ]
     }()
 

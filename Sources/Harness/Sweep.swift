@@ -133,6 +133,7 @@ extension Attack {
         case let .resample(hz): Double(hz)
         case let .lowpass(hz), let .highpass(hz): hz
         case let .audioNoise(snr): snr
+        case let .pitch(cents): cents
         case let .volume(gain): gain
         case let .excerpt(seconds), let .surround(seconds): seconds
         case let .shift(samples): Double(samples)

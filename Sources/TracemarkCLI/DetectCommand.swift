@@ -89,11 +89,12 @@ struct DetectReport: Encodable {
     var falsePositiveProbability: Double
     var keyID: String
     var sync: SyncReport?
-    /// Audio: where blocks of the mark start in the clip (seconds), the replay speed found and
-    /// whether that speed change kept the pitch (a tempo change, not resampling).
+    /// Audio: where blocks of the mark start in the clip (seconds), the replay speed found and the
+    /// frequency scale (equal to the speed when resampled, 1 for a tempo change, the factor of
+    /// a pitch shift at speed 1).
     var offsets: [Double]?
     var speed: Double?
-    var pitchKept: Bool?
+    var pitch: Double?
     /// Strength of the evidence as the χ² value (with `degreesOfFreedom`) whose tail is the
     /// detector statistic's: about the degrees of freedom without a mark, far above with one.
     var chiSquare: Double
@@ -141,7 +142,7 @@ struct DetectReport: Encodable {
         if result.detected {
             offsets = result.offsets.map { ($0 * 1000).rounded() / 1000 }
             speed = result.speed.map { ($0 * 10000).rounded() / 10000 }
-            pitchKept = result.keepsPitch
+            pitch = result.pitch.map { ($0 * 10000).rounded() / 10000 }
         }
     }
 
@@ -152,14 +153,16 @@ struct DetectReport: Encodable {
         var geometry = sync.map { String(format: "; tile %.1f px, rotation %.1f°%@", $0.tilePeriod, $0.rotation, $0.mirrored ? ", mirrored" : "") } ?? ""
         if let first = offsets?.first { geometry += String(format: "; first block at %.3f s", first) }
         if let speed, abs(speed - 1) > 1e-4 {
-            geometry += String(format: ", speed %.4f", speed) + (pitchKept == true ? " (tempo, pitch kept)" : "")
+            geometry += String(format: ", speed %.4f", speed) + (pitch == 1 ? " (tempo, pitch kept)" : "")
+        }
+        if let pitch, let speed, abs(pitch - speed) > 1e-4, pitch != 1 {
+            geometry += String(format: ", pitch ×%.4f", pitch)
         }
         return "\(file): marked, \(payloadText) (false-positive probability \(probability)\(geometry))"
     }
 
     enum CodingKeys: String, CodingKey {
-        case file, kind, detected, payload, sync, offsets, speed
-        case pitchKept = "pitch_kept"
+        case file, kind, detected, payload, sync, offsets, speed, pitch
         case falsePositiveProbability = "false_positive_probability", keyID = "key_id"
         case chiSquare = "chi_square", degreesOfFreedom = "degrees_of_freedom", timeMs = "time_ms"
     }
@@ -176,7 +179,7 @@ struct DetectReport: Encodable {
         try container.encodeIfPresent(sync, forKey: .sync)
         try container.encodeIfPresent(offsets, forKey: .offsets)
         try container.encodeIfPresent(speed, forKey: .speed)
-        try container.encodeIfPresent(pitchKept, forKey: .pitchKept)
+        try container.encodeIfPresent(pitch, forKey: .pitch)
         try container.encode(chiSquare, forKey: .chiSquare)
         try container.encode(degreesOfFreedom, forKey: .degreesOfFreedom)
         try container.encode(timeMs, forKey: .timeMs)

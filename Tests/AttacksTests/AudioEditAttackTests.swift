@@ -150,6 +150,17 @@ struct AudioEditAttackTests {
         #expect(abs(Self.crossingRate(spedMiddle, rate: rate) - 880 * factor) < 10)
     }
 
+    @Test("pitch:CENTS keeps the length and moves the pitch by 2^(cents/1200)", arguments: [-200.0, 100.0])
+    func pitchKeepsTempo(cents: Double) throws {
+        let rate = 16_000
+        let tone = (0..<(2 * rate)).map { Float(0.5 * sin(2 * Double.pi * 440 * Double($0) / Double(rate))) }
+        let shifted = try Attack.pitch(cents: cents).apply(to: AudioBuffer(sampleRate: rate, channels: [tone]), seed: 0)
+        #expect(shifted.frameCount == tone.count)
+        let middle = Array(shifted.channels[0][(rate / 4)..<(shifted.frameCount - rate / 4)])
+        let expected = 880 * pow(2, cents / 1200)
+        #expect(abs(Self.crossingRate(middle, rate: rate) - expected) < 10, "crossings \(Self.crossingRate(middle, rate: rate))/s")
+    }
+
     @Test("speed on real music keeps the channels", .enabled(if: Corpus.isAvailable, Corpus.skipMessage))
     func speedMusic() throws {
         let original = try AttackFixtures.audio(Self.music, from: 10, seconds: 5)

@@ -95,9 +95,21 @@ struct AudioSyncTests {
         let stretched = try Attack.tempo(factor: factor).apply(to: original, seed: 0)
         let result = Self.detector.detect(stretched)
         #expect(result.payload == Self.payload, "fpr \(result.falsePositiveProbability)")
-        #expect(result.keepsPitch && abs((result.speed ?? 0) - factor) < 0.005, "speed \(result.speed ?? 0)")
+        #expect(result.pitch == 1 && abs((result.speed ?? 0) - factor) < 0.005, "speed \(result.speed ?? 0)")
         let resampled = Self.detector.detect(try Attack.speed(factor: factor).apply(to: original, seed: 0))
-        #expect(resampled.payload == Self.payload && !resampled.keepsPitch)
+        #expect(resampled.payload == Self.payload && resampled.pitch == resampled.speed)
+    }
+
+    /// A pitch shift that kept the tempo (sox's `pitch`) is searched as its own line: time at
+    /// speed 1, band edges at the shift, the frequency scale refined.
+    @Test(arguments: [-150.0, 250.0])
+    func findsAPitchShiftThatKeptTheTempo(cents: Double) throws {
+        let original = AudioBuffer(sampleRate: AudioLayout.sampleRate, channels: [Self.marked])
+        let result = Self.detector.detect(try Attack.pitch(cents: cents).apply(to: original, seed: 0))
+        #expect(result.payload == Self.payload, "fpr \(result.falsePositiveProbability)")
+        let factor = pow(2, cents / 1200)
+        #expect(abs((result.speed ?? 0) - 1) < 0.002 && abs((result.pitch ?? 0) - factor) < 0.006,
+                "speed \(result.speed ?? 0), pitch \(result.pitch ?? 0), expected \(factor)")
     }
 
     /// The standard search covers 0.8–1.25 (audiowmark needs a slow option for that): a clip

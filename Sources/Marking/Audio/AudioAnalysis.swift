@@ -69,7 +69,7 @@ public final class AudioAnalysis: Sendable {
                                        sampleCount: length - ClipSpectrum.hop / 2)
         coarse = AudioSync.coarseFolds(spectrum, speeds: speeds, phases: Self.segmentCoarsePhases,
                                        cells: isLast ? .max : Self.segmentCoarseCells, speedStride: Self.segmentCoarseSpeedStride,
-                                       tempo: false)
+                                       pitchLines: false)
     }
 
     struct FoldKey: Hashable {
@@ -77,7 +77,7 @@ public final class AudioAnalysis: Sendable {
         var phase: Int
         var halfHop: Bool
         var cellLimit: Int
-        var keepsPitch: Bool
+        var pitch: Int
     }
 
     /// Analyses `audio` (any rate and channel count; the mono mix is used), searching replay speeds
@@ -131,17 +131,17 @@ public final class AudioAnalysis: Sendable {
         spectrum = ClipSpectrum(x, fastestSpeed: speeds.range.upperBound)
         halfHopSpectrum = ClipSpectrum(Array(x.dropFirst(ClipSpectrum.hop / 2)), fastestSpeed: speeds.range.upperBound)
         coarse = AudioSync.coarseFolds(spectrum, speeds: speeds, phases: Self.segmentCoarsePhases,
-                                       cells: coarseCells, speedStride: Self.segmentCoarseSpeedStride, tempo: false)
+                                       cells: coarseCells, speedStride: Self.segmentCoarseSpeedStride, pitchLines: false)
     }
 
     /// The whole-clip fold at (speed, phase), computed once; with `halfHop`, from the fine frames
     /// half a hop later (``halfHopSpectrum``).
-    func fold(speed: Double, phase: Int, halfHop: Bool = false, cellLimit: Int = .max, keepsPitch: Bool = false) -> CellFold {
+    func fold(speed: Double, phase: Int, halfHop: Bool = false, cellLimit: Int = .max, pitch: Double? = nil) -> CellFold {
         let key = FoldKey(speed: Int((speed * 1e7).rounded()), phase: phase, halfHop: halfHop, cellLimit: cellLimit,
-                          keepsPitch: keepsPitch)
+                          pitch: pitch.map { Int(($0 * 1e7).rounded()) } ?? -1)
         if let cached = refinedFolds.withLock({ $0[key] }) { return cached }
         let fold = (halfHop ? halfHopSpectrum : spectrum).fold(speed: speed, phase: phase, cellLimit: cellLimit,
-                                                               keepsPitch: keepsPitch)
+                                                               pitch: pitch)
         refinedFolds.withLock { $0[key] = fold }
         return fold
     }
@@ -328,8 +328,8 @@ struct CellFold: Sendable {
     /// The values' 2-D transform (``PilotSpectrum``), for folds scored under many keys: the
     /// coarse search's.
     var spectrum: [ComplexFloat]?
-    /// Folded as a tempo change that kept the pitch: band edges at speed 1.
-    var keepsPitch = false
+    /// The frequency scale folded at when it is not the speed (see ``AudioAlignment/pitch``).
+    var pitch: Double?
 
     init(speed: Double, phase: Int, values: [Float], energy: Float, cells: Int, spectrum: [ComplexFloat]? = nil) {
         self.speed = speed

@@ -16,9 +16,10 @@ public struct AudioDetection: Sendable {
     /// Replay speed of the clip against the marked original (1.02: 2 % faster and higher), when
     /// detected.
     public var speed: Double?
-    /// Whether the speed change kept the pitch (a tempo change, time-stretch) rather than
-    /// resampling; `false` unless detected.
-    public var keepsPitch = false
+    /// Frequency scale of the clip against the marked original, when detected: equal to `speed`
+    /// for a resampled clip, 1 for a tempo change that kept the pitch (time-stretch), the shift's
+    /// factor with `speed` 1 for a pitch shift that kept the tempo.
+    public var pitch: Double?
     /// χ² statistic of the payload chips and its degrees of freedom (256 coded bits).
     public var chiSquare: Double
     public var degreesOfFreedom: Int

@@ -17,8 +17,8 @@ public struct AudioDetectOptions: Sendable {
     }
 }
 
-/// The replay speeds the audio detector searches. Speed changes by resampling (pitch and tempo
-/// together); a tempo change that keeps the pitch is found within about ±2 %.
+/// The replay speeds the audio detector searches: resampled (pitch and tempo together), as a tempo
+/// change that kept the pitch, and as a pitch shift (at speed 1) by the same factors.
 public enum AudioSpeedSearch: Sendable, Equatable {
     /// 0.8 … 1.25 (audiowmark's slow option): every detection, at full speed.
     case standard
@@ -39,7 +39,8 @@ public enum AudioSpeedSearch: Sendable, Equatable {
 /// to check one clip against many keys, build its ``AudioAnalysis`` once.
 ///
 /// A clip can be any excerpt of the marked audio, at any sample rate and channel count, shifted by
-/// any number of samples and replayed 0.8–1.25 times as fast (resampled: the pitch changes too).
+/// any number of samples and replayed 0.8–1.25 times as fast — resampled (the pitch changes too),
+/// time-stretched (a tempo change that kept the pitch) — or pitch-shifted by as much at its tempo.
 public struct AudioDetector: Sendable {
     public let codebook: AudioMarkCodebook
 
@@ -126,7 +127,7 @@ public struct AudioDetector: Sendable {
         if result.detected {
             result.payload = best.evidence.payload
             result.speed = best.alignment.speed
-            result.keepsPitch = best.alignment.keepsPitch
+            result.pitch = best.alignment.pitch ?? best.alignment.speed
             result.offsets = Self.blockStarts(best.alignment, duration: best.analysis.duration).map { $0 + best.analysis.start }
         }
         return result

@@ -6,9 +6,9 @@ import Foundation
 ///  coarse   226 speeds 0.8 … 1.25 (step 0.002) × 4 phases (128-sample steps) × 64 block offsets,
 ///           on at most the first 20 s: one fold per (speed, phase), summed from fine frames
 ///           whitened once per band-edge scale (``CoarseFrames``), every offset scored at once by
-///           cyclic correlation with the pilot; and a tempo line (time at the speed, band edges at
-///           speed 1, phases 0 and 2) for a speed change that kept the pitch → the best 6
-///           distinct alignments
+///           cyclic correlation with the pilot; a tempo line (time at the speed, band edges at
+///           speed 1, phases 0 and 2) for a speed change that kept the pitch, and a pitch line
+///           (time at speed 1, band edges at every other scale) → the best 6 distinct alignments
 ///  refine   each on the whole analysed clip: speed by halving steps from 0.001 until the drift
 ///           over the clip is below ⅛ cell, then the neighbouring phases; and its twin half a
 ///           phase (64 samples) off the frame grid, from the fine frames half a hop later
@@ -23,7 +23,7 @@ enum AudioSync {
     /// Step of the coarse speed grid; the refinement halves its way down from half of it.
     static let coarseSpeedStep = 0.002
     static let coarsePhases = [0, 1, 2, 3]
-    /// Phases of the coarse search's tempo line (speeds that kept the pitch).
+    /// Phases of the coarse search's tempo line (speed changes that kept the pitch).
     static let tempoPhases = [0, 2]
     static let coarseDuration = 20.0
     static let coarseCells = Int(coarseDuration * Double(AudioLayout.sampleRate) / Double(AudioLayout.cellLength))
@@ -31,6 +31,9 @@ enum AudioSync {
     static let offsetsPerFold = 3
     static let refinedCandidates = 6
     static let firstRefineStep = 0.001
+    /// A pitch shift's frequency scale is refined down to this step (a 15-bin band's edge moves by
+    /// a twentieth of a bin).
+    static let finestPitchStep = 0.002
 
     /// The coarse speed grid: 1 + k · 0.002 for every k that falls in `search`'s range.
     static func coarseSpeeds(_ search: AudioSpeedSearch) -> [Double] {
@@ -42,7 +45,7 @@ enum AudioSync {
     /// The coarse folds of a clip (key-independent).
     static func coarseFolds(_ spectrum: ClipSpectrum, speeds: AudioSpeedSearch = .standard,
                             phases: [Int] = coarsePhases, cells: Int = coarseCells, speedStride: Int = 1,
-                            tempo: Bool = true) -> [CellFold] {
+                            pitchLines: Bool = true) -> [CellFold] {
         guard spectrum.frameCount >= 8 * ClipSpectrum.framesPerCell, let lastPhase = phases.max() else { return [] }
         let grid = coarseSpeeds(speeds)
         let centre = grid.firstIndex { abs($0 - 1) < 1e-9 } ?? 0
@@ -66,10 +69,21 @@ enum AudioSync {
             folds += phases.map { whitened(scale).fold(speed: speed, phase: $0, cellCount: count($0)) }
             // A tempo change that kept the pitch: time at this speed, band edges at speed 1 (the
             // same frames as speed 1's wherever those are within the scale step). Half the phases.
-            if tempo, scale != 1 {
+            if pitchLines, scale != 1 {
                 folds += tempoPhases.map {
                     var fold = whitened(1).fold(speed: speed, phase: $0, cellCount: count($0))
-                    fold.keepsPitch = true
+                    fold.pitch = 1
+                    return fold
+                }
+            }
+        }
+        // A pitch shift that kept the tempo: time at speed 1, band edges at every other scale.
+        if pitchLines {
+            let scales = Set(chosen.map { ClipSpectrum.coarseScale(for: $0) }).filter { $0 != 1 }.sorted()
+            for scale in scales {
+                folds += phases.map {
+                    var fold = whitened(scale).fold(speed: 1, phase: $0, cellCount: min(cells, spectrum.cellCount(speed: 1, phase: $0)))
+                    fold.pitch = scale
                     return fold
                 }
             }
@@ -133,7 +147,7 @@ enum AudioSync {
         for fold in folds {
             let z = scores(fold, codebook: codebook)
             for o in topIndices(z, count: offsetsPerFold) {
-                all.append(AudioAlignment(speed: fold.speed, phase: fold.phase, offset: o, score: z[o], keepsPitch: fold.keepsPitch))
+                all.append(AudioAlignment(speed: fold.speed, phase: fold.phase, offset: o, score: z[o], pitch: fold.pitch))
             }
         }
         return distinctBest(all, count: refinedCandidates)
@@ -154,8 +168,8 @@ enum AudioSync {
     /// The whole-clip fold at (speed, phase, half hop) and the alignment the pilot scores best
     /// there among `offset` and its two neighbours.
     static func evaluate(_ speed: Double, _ phase: Int, near offset: Int, halfHop: Bool = false, cellLimit: Int = .max,
-                         keepsPitch: Bool = false, analysis: AudioAnalysis, codebook: AudioMarkCodebook) -> (AudioAlignment, CellFold) {
-        let fold = analysis.fold(speed: speed, phase: phase, halfHop: halfHop, cellLimit: cellLimit, keepsPitch: keepsPitch)
+                         pitch: Double? = nil, analysis: AudioAnalysis, codebook: AudioMarkCodebook) -> (AudioAlignment, CellFold) {
+        let fold = analysis.fold(speed: speed, phase: phase, halfHop: halfHop, cellLimit: cellLimit, pitch: pitch)
         let z = scores(fold, codebook: codebook)
         var best = offset
         for o in [offset - 1, offset + 1] {
@@ -163,7 +177,7 @@ enum AudioSync {
             if z[wrapped] > z[best] { best = wrapped }
         }
         return (AudioAlignment(speed: speed, phase: phase, offset: best, score: z[best], halfHop: halfHop,
-                               keepsPitch: keepsPitch), fold)
+                               pitch: pitch), fold)
     }
 
     /// Refinement looks at this much of a long clip first (cells from its start): all candidates
@@ -178,13 +192,29 @@ enum AudioSync {
     static func refine(_ candidate: AudioAlignment, analysis: AudioAnalysis, codebook: AudioMarkCodebook,
                        cellLimit: Int = .max, continuingFrom previousStep: Double? = nil) -> (AudioAlignment, CellFold, step: Double) {
         let spectrum = analysis.spectrum
+        var pitch = candidate.pitch
         func evaluate(_ speed: Double, _ phase: Int, near offset: Int) -> (AudioAlignment, CellFold) {
-            Self.evaluate(speed, phase, near: offset, cellLimit: cellLimit, keepsPitch: candidate.keepsPitch,
+            Self.evaluate(speed, phase, near: offset, cellLimit: cellLimit, pitch: pitch,
                           analysis: analysis, codebook: codebook)
         }
         var current = evaluate(candidate.speed, candidate.phase, near: candidate.offset)
         var step = previousStep ?? firstRefineStep
-        if analysis.isPartial || candidate.keepsPitch, previousStep == nil {
+        if candidate.isPitchShift, previousStep == nil {
+            // A pitch shift's frequency scale came from the coarse frames' band-edge scales
+            // (within half a step): refined by halving, at the candidate's speed, before the speed.
+            var pitchStep = ClipSpectrum.coarseScaleStep / 4
+            while pitchStep > finestPitchStep {
+                let here = current.0
+                for trial in [here.pitch! - pitchStep, here.pitch! + pitchStep] {
+                    pitch = trial
+                    let result = evaluate(here.speed, here.phase, near: here.offset)
+                    if result.0.score > current.0.score { current = result }
+                }
+                pitch = current.0.pitch
+                pitchStep /= 2
+            }
+        }
+        if analysis.isPartial || candidate.pitch == 1, previousStep == nil {
             // Segments', side views' and the tempo line's coarse search skipped the odd phases
             // (segments and side views every other speed too): try those phases before the
             // speed, and for a partial view start the speed a step wider.
@@ -221,10 +251,10 @@ enum AudioSync {
     /// stated probability pays a factor 2.
     static func halfHopTwin(of alignment: AudioAlignment, analysis: AudioAnalysis, codebook: AudioMarkCodebook) -> (AudioAlignment, CellFold) {
         let before = evaluate(alignment.speed, alignment.phase - 1, near: alignment.offset, halfHop: true,
-                              keepsPitch: alignment.keepsPitch,
+                              pitch: alignment.pitch,
                               analysis: analysis, codebook: codebook)
         let after = evaluate(alignment.speed, alignment.phase, near: alignment.offset, halfHop: true,
-                             keepsPitch: alignment.keepsPitch,
+                             pitch: alignment.pitch,
                              analysis: analysis, codebook: codebook)
         return after.0.score > before.0.score ? after : before
     }
@@ -242,9 +272,12 @@ struct AudioAlignment: Sendable {
     var score: Float
     /// Whether the cells start half a fine frame (64 internal samples) after `phase`'s frame.
     var halfHop = false
-    /// Whether the speed change kept the pitch (a tempo change, time-stretch): the band edges
-    /// stay at speed 1.
-    var keepsPitch = false
+    /// The frequency scale of the clip against the original when it is not `speed` (nil: the
+    /// clip was resampled, time and frequency scaled together): 1 for a tempo change that kept
+    /// the pitch (time-stretch), the factor of a pitch shift that kept the tempo (`speed` 1).
+    var pitch: Double?
+    /// Whether this is a pitch shift's alignment: its frequency scale is refined, not its speed.
+    var isPitchShift: Bool { pitch.map { $0 != 1 } ?? false }
 
     /// Internal-rate sample of the clip where a block starts (the first at or after the phase).
     var blockStart: Double {
@@ -259,7 +292,7 @@ struct AudioAlignment: Sendable {
     /// The same speed, frame, half-hop flag and block offset.
     func isSame(as other: AudioAlignment) -> Bool {
         speed == other.speed && phase == other.phase && halfHop == other.halfHop && offset == other.offset
-            && keepsPitch == other.keepsPitch
+            && pitch == other.pitch
     }
 
     func isClose(to other: AudioAlignment) -> Bool {

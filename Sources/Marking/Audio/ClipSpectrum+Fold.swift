@@ -32,10 +32,11 @@ extension ClipSpectrum {
     /// Folds at one speed for several phases, sharing the band powers of the fine frames.
     /// - Parameters:
     ///   - cellLimit: at most this many cells per phase (from the clip's start).
-    ///   - keepsPitch: the speed change was a tempo change that kept the pitch (time-stretch):
-    ///     the band edges stay where they are instead of scaling with the speed.
-    func folds(speed: Double, phases: [Int], cellLimit: Int = .max, keepsPitch: Bool = false) -> [CellFold] {
-        let edges = Edges(speed: keepsPitch ? 1 : speed, binLimit: binLimit)
+    ///   - pitch: the frequency scale when it is not the speed (nil: resampled, both scale
+    ///     together): 1 for a tempo change that kept the pitch, the shift's factor for a pitch
+    ///     shift that kept the tempo. The band edges follow it.
+    func folds(speed: Double, phases: [Int], cellLimit: Int = .max, pitch: Double? = nil) -> [CellFold] {
+        let edges = Edges(speed: pitch ?? speed, binLimit: binLimit)
         // Per phase: the fine frame centred on each cell, and the one centred on each boundary
         // between cells (boundaries[j] lies between cells j − 1 and j).
         var layouts = [(centres: [Int], boundaries: [Int])]()
@@ -63,14 +64,14 @@ extension ClipSpectrum {
         return zip(phases, layouts).map { phase, layout in
             let cells = whitenedCells(centres: layout.centres, boundaries: layout.boundaries, frames: frames)
             var fold = CellFold(speed: speed, phase: phase, summing: cells.values, present: cells.present)
-            fold.keepsPitch = keepsPitch
+            fold.pitch = pitch
             return fold
         }
     }
 
     /// One fold at (speed, phase).
-    func fold(speed: Double, phase: Int, cellLimit: Int = .max, keepsPitch: Bool = false) -> CellFold {
-        folds(speed: speed, phases: [phase], cellLimit: cellLimit, keepsPitch: keepsPitch)[0]
+    func fold(speed: Double, phase: Int, cellLimit: Int = .max, pitch: Double? = nil) -> CellFold {
+        folds(speed: speed, phases: [phase], cellLimit: cellLimit, pitch: pitch)[0]
     }
 
     /// Log band power and reliability weight of fine frames at one set of band edges, each frame
