@@ -52,6 +52,29 @@ struct CLITests {
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("diff.png").path))
     }
 
+    /// Audio through the CLI: a marked song sped up by resampling, and by a tempo change that kept
+    /// the pitch; `detect --json` reports the speed and the pitch factor of each.
+    @Test func audioSpeedAndPitchAreReported() throws {
+        let dir = try CLI.scratchDirectory()
+        #expect(try CLI.run(["keygen", "--output", "k.key"], in: dir).status == 0)
+        let input = samples.appendingPathComponent("audio/folk_wesnoth_traveling_minstrels_22k_mono.wav").path
+        let embed = try CLI.run(["embed", input, "marked.wav", "--key", "k.key", "--payload", "0011223344556677"], in: dir)
+        #expect(embed.status == 0, "\(embed.stderr)")
+        for (spec, name) in [("speed:1.08", "fast.wav"), ("tempo:1.08", "stretched.wav")] {
+            let attack = try CLI.run(["attack", "marked.wav", name, "--attack", spec], in: dir)
+            #expect(attack.status == 0, "\(attack.stderr)")
+        }
+        let detect = try CLI.run(["detect", "fast.wav", "stretched.wav", "--key", "k.key", "--json"], in: dir)
+        #expect(detect.status == 0, "\(detect.stderr)")
+        let fast = try CLI.json(detect.lines[0]), stretched = try CLI.json(detect.lines[1])
+        for record in [fast, stretched] {
+            #expect(record["payload"] as? String == "0011223344556677")
+            #expect(abs((record["speed"] as? Double ?? 0) - 1.08) < 0.005, "\(record)")
+        }
+        #expect(abs((fast["pitch"] as? Double ?? 0) - 1.08) < 0.005)
+        #expect(stretched["pitch"] as? Double == 1, "a tempo change keeps the pitch")
+    }
+
     @Test func badInputsGiveOneLineAndLeaveNoOutput() throws {
         let dir = try CLI.scratchDirectory()
         _ = try CLI.run(["keygen", "--output", "k.key"], in: dir)
