@@ -7,7 +7,8 @@ import Spectral
 /// where it best continues the frame before it (cross-correlation summed over the channels), so
 /// that the waveform stays continuous and the pitch unchanged. Every channel takes the same frames.
 enum AudioTimeStretch {
-    /// `audio` played `factor` times as fast without changing its pitch: about n / `factor` frames.
+    /// `audio` played `factor` times as fast without changing its pitch: about n / `factor` frames
+    /// (audio shorter than a frame and its search, 50 ms, is returned as it is).
     static func tempo(_ audio: AudioBuffer, factor: Double) -> AudioBuffer {
         let rate = Double(audio.sampleRate)
         let frame = max(16, Int(0.030 * rate)) & ~1

@@ -21,7 +21,7 @@ struct CoarseFrames: Sendable {
     /// Whether frame t could be whitened (a boundary frame inside the clip).
     let present: [Bool]
 
-    /// The fold at (`speed`, `phase`) over at most `cellLimit` cells.
+    /// The fold at (`speed`, `phase`) over the first `cellCount` cells (fewer if the frames end).
     func fold(speed: Double, phase: Int, cellCount: Int) -> CellFold {
         let bands = AudioLayout.bandCount
         var sums = [Float](repeating: 0, count: AudioLayout.chipCount)
