@@ -1,4 +1,3 @@
-import Foundation
 import Media
 import Spectral
 
@@ -41,14 +40,7 @@ extension Attack {
         case let .tempo(factor):
             return AudioTimeStretch.tempo(audio, factor: factor)
         case let .pitch(cents):
-            let factor = pow(2, cents / 1200)
-            var shifted = Resampler.resample(AudioTimeStretch.tempo(audio, factor: 1 / factor), ratio: 1 / factor)
-            // Same length as the input: the two roundings can leave a frame or two over or short.
-            shifted.channels = shifted.channels.map { channel in
-                channel.count >= audio.frameCount ? Array(channel.prefix(audio.frameCount))
-                    : channel + [Float](repeating: 0, count: audio.frameCount - channel.count)
-            }
-            return shifted
+            return AudioTimeStretch.pitchShift(audio, cents: cents)
         case .mono:
             return AudioEdits.mono(audio)
         case .invert:

@@ -1,3 +1,4 @@
+import Foundation
 import Media
 import Spectral
 
@@ -50,6 +51,15 @@ enum AudioTimeStretch {
             return out
         }
         return result
+    }
+
+    /// `audio` with its pitch shifted by `cents` and its tempo kept (sox's `pitch`): a tempo change
+    /// by 1/f, then resampled to speed f, f = 2^(cents/1200); exactly as long as `audio`.
+    static func pitchShift(_ audio: AudioBuffer, cents: Double) -> AudioBuffer {
+        let factor = pow(2, cents / 1200)
+        // The two roundings can leave a frame or two over or short.
+        return AudioEdits.fitted(Resampler.resample(tempo(audio, factor: 1 / factor), ratio: 1 / factor),
+                                 frameCount: audio.frameCount)
     }
 
     /// The shift in −tolerance…tolerance (even steps) at which the input from `around` + shift

@@ -24,8 +24,8 @@ extension AudioAnalysis {
     var sideView: AudioAnalysis? {
         guard let sideSamples else { return nil }
         if let built = sideAnalysis.withLock({ $0 }) { return built }
-        let view = AudioAnalysis(partialView: sideSamples, start: start, chunkCount: chunkCount, speeds: speeds,
-                                 coarseCells: Self.segmentCoarseCells)
+        let view = AudioAnalysis(internalSamples: sideSamples, start: start, chunkCount: chunkCount, speeds: speeds,
+                                 partialCoarseCells: Self.segmentCoarseCells)
         sideAnalysis.withLock { $0 = view }
         return view
     }

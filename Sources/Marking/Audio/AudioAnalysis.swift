@@ -67,9 +67,7 @@ public final class AudioAnalysis: Sendable {
         spectrum = ClipSpectrum(slicing: whole.spectrum, fromFrame: frame, sampleCount: length)
         halfHopSpectrum = ClipSpectrum(slicing: whole.halfHopSpectrum, fromFrame: frame,
                                        sampleCount: length - ClipSpectrum.hop / 2)
-        coarse = AudioSync.coarseFolds(spectrum, speeds: speeds, phases: Self.segmentCoarsePhases,
-                                       cells: isLast ? .max : Self.segmentCoarseCells, speedStride: Self.segmentCoarseSpeedStride,
-                                       pitchLines: false)
+        coarse = Self.partialCoarseFolds(spectrum, speeds: speeds, cells: isLast ? .max : Self.segmentCoarseCells)
     }
 
     struct FoldKey: Hashable {
@@ -105,33 +103,31 @@ public final class AudioAnalysis: Sendable {
     }
 
     /// Analyses a mono signal already at the internal rate (16 kHz); `side`, if given, is read as
-    /// a second view when the mark is not found in `x` (``sideView``).
+    /// a second view when the mark is not found in `x` (``sideView``). With `partialCoarseCells`
+    /// it is a partial view (``sideView``): a segment's thinner coarse search over that many
+    /// cells, no segments and no side of its own.
     init(internalSamples x: [Float], side: [Float]? = nil, duration: Double? = nil, start: Double = 0,
-         chunkCount: Int = 1, speeds: AudioSpeedSearch = .standard) {
-        sideSamples = side
-        isPartial = false
+         chunkCount: Int = 1, speeds: AudioSpeedSearch = .standard, partialCoarseCells: Int? = nil) {
+        sideSamples = partialCoarseCells == nil ? side : nil
+        isPartial = partialCoarseCells != nil
         self.duration = duration ?? Double(x.count) / Double(AudioLayout.sampleRate)
         self.start = start
         self.chunkCount = chunkCount
         self.speeds = speeds
         spectrum = ClipSpectrum(x, fastestSpeed: speeds.range.upperBound)
         halfHopSpectrum = ClipSpectrum(Array(x.dropFirst(ClipSpectrum.hop / 2)), fastestSpeed: speeds.range.upperBound)
-        coarse = AudioSync.coarseFolds(spectrum, speeds: speeds)
+        if let partialCoarseCells {
+            coarse = Self.partialCoarseFolds(spectrum, speeds: speeds, cells: partialCoarseCells)
+        } else {
+            coarse = AudioSync.coarseFolds(spectrum, speeds: speeds)
+        }
     }
 
-    /// A partial view of a clip analysed on its own, with the thinner coarse search of a segment
-    /// over its first `coarseCells` cells: see ``sideView``.
-    init(partialView x: [Float], start: Double, chunkCount: Int, speeds: AudioSpeedSearch, coarseCells: Int) {
-        sideSamples = nil
-        isPartial = true
-        duration = Double(x.count) / Double(AudioLayout.sampleRate)
-        self.start = start
-        self.chunkCount = chunkCount
-        self.speeds = speeds
-        spectrum = ClipSpectrum(x, fastestSpeed: speeds.range.upperBound)
-        halfHopSpectrum = ClipSpectrum(Array(x.dropFirst(ClipSpectrum.hop / 2)), fastestSpeed: speeds.range.upperBound)
-        coarse = AudioSync.coarseFolds(spectrum, speeds: speeds, phases: Self.segmentCoarsePhases,
-                                       cells: coarseCells, speedStride: Self.segmentCoarseSpeedStride, pitchLines: false)
+    /// The coarse folds of a segment or side view: phases 0 and 2, every other speed, resampled
+    /// speeds only (see ``segmentCoarsePhases``).
+    static func partialCoarseFolds(_ spectrum: ClipSpectrum, speeds: AudioSpeedSearch, cells: Int) -> [CellFold] {
+        AudioSync.coarseFolds(spectrum, speeds: speeds, phases: segmentCoarsePhases, cells: cells,
+                              speedStride: segmentCoarseSpeedStride, pitchLines: false)
     }
 
     /// The whole-clip fold at (speed, phase), computed once; with `halfHop`, from the fine frames
