@@ -29,7 +29,9 @@ struct ImageMarkTests {
     @Test(arguments: ["skimage_coffee.png", "skimage_camera_gray.png", "plasma_forest_path.jpg"])
     func qualityIsWithinBudget(name: String) throws {
         let (_, embedding) = try Self.marked(name)
-        #expect(embedding.psnr >= 38.9, "PSNR \(embedding.psnr) dB")
+        // 39 dB at most for busy images; 38, the floor, when the rehearsed training
+        // chain needed the last decibel.
+        #expect(embedding.psnr >= 37.95, "PSNR \(embedding.psnr) dB")
         #expect(embedding.ssim >= 0.98, "SSIM \(embedding.ssim)")
     }
 

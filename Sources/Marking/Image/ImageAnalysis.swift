@@ -49,6 +49,17 @@ public struct ImageAnalysis: Sendable {
         }
     }
 
+    /// A working-size image folded on a lattice known in advance, without the synchronisation
+    /// search: the embedder's rehearsal (``ChainRehearsal``), which knows where its tiles lie.
+    init(working: Plane, knownLattice lattice: TileLattice) {
+        let (whitened, valid) = WorkingImage.whitened(working)
+        let fft = RealFFT.shared(shape: [TileLayout.foldSize, TileLayout.foldSize])
+        let fold = TileFold.fold(whitened, valid: valid, lattice: lattice)
+        let norm = max(Double(fold.reduce(0) { $0 + $1 * $1 }).squareRoot(), 1e-12)
+        views = [View(candidates: [FoldedCandidate(lattice: lattice, fold: fold, spectrum: fft.forward(fold), norm: norm)],
+                      toInputScale: 1, origin: .zero)]
+    }
+
     static func view(working: Plane, toInputScale: Double, origin: SIMD2<Double>) -> View {
         guard min(working.width, working.height) >= 2 * Int(LatticeSync.minimumPeriod) else {
             return View(candidates: [], toInputScale: toInputScale, origin: origin)

@@ -27,6 +27,33 @@ enum Luminance {
         }
     }
 
+    /// The luma ``add(_:to:)`` would leave, without changing `image`: the same clipping per colour
+    /// plane and the same weighted sum as ``plane(of:)``, so the two agree to the bit.
+    static func planeAfterAdding(_ delta: Plane, to image: PlanarImage) -> Plane {
+        precondition(delta.width == image.width && delta.height == image.height)
+        func clipped(_ plane: Int, _ i: Int) -> Float { min(1, max(0, image.planes[plane][i] + delta.values[i])) }
+        switch image.colorModel {
+        case .gray, .grayAlpha:
+            return Plane(width: image.width, height: image.height, values: (0..<image.pixelCount).map { clipped(0, $0) })
+        case .rgb, .rgba:
+            var y = [Float](repeating: 0, count: image.pixelCount)
+            image.planes[0].withUnsafeBufferPointer { r in
+                image.planes[1].withUnsafeBufferPointer { g in
+                    image.planes[2].withUnsafeBufferPointer { b in
+                        delta.values.withUnsafeBufferPointer { d in
+                            for i in 0..<y.count {
+                                let cr = min(1, max(0, r[i] + d[i])), cg = min(1, max(0, g[i] + d[i]))
+                                let cb = min(1, max(0, b[i] + d[i]))
+                                y[i] = weights.r * cr + weights.g * cg + weights.b * cb
+                            }
+                        }
+                    }
+                }
+            }
+            return Plane(width: image.width, height: image.height, values: y)
+        }
+    }
+
     /// Adds `delta` to every colour plane (which adds exactly `delta` to luma and leaves Cb, Cr
     /// unchanged), clipping to `0...1`. Alpha is untouched.
     /// - Returns: the sum of squared changes over the colour planes (after clipping), for PSNR.

@@ -6,21 +6,23 @@ enum MarkField {
     private struct Taps {
         var first: [Int], second: [Int], weight: [Float]
 
-        /// Periodic taps for chip coordinates u = x / spacing, wrapping every `period` indices.
-        init(count: Int, spacing: Double, period: Int) {
+        /// Periodic taps for chip coordinates u = x / spacing at pixel positions x, wrapping every
+        /// `period` indices.
+        init(positions: [Double], spacing: Double, period: Int) {
             first = []; second = []; weight = []
-            for x in 0..<count {
-                let u = Double(x) / spacing
+            for x in positions {
+                let u = x / spacing
                 let i = Int(u.rounded(.down))
-                first.append(i % period); second.append((i + 1) % period); weight.append(Float(u - Double(i)))
+                let wrapped = (i % period + period) % period
+                first.append(wrapped); second.append((wrapped + 1) % period); weight.append(Float(u - Double(i)))
             }
         }
 
         /// Clamped taps for cell centres at (k + ½)·block, over `cells` cells.
-        init(count: Int, block: Int, cells: Int) {
+        init(positions: [Double], block: Int, cells: Int) {
             first = []; second = []; weight = []
-            for x in 0..<count {
-                let u = (Double(x) + 0.5) / Double(block) - 0.5
+            for x in positions {
+                let u = (x + 0.5) / Double(block) - 0.5
                 let i = Int(u.rounded(.down))
                 let f = Float(u - Double(i))
                 first.append(min(max(i, 0), cells - 1)); second.append(min(max(i + 1, 0), cells - 1))
@@ -33,12 +35,23 @@ enum MarkField {
     /// - Complexity: O(width · height), about twenty operations per pixel.
     static func render(chips: [Float], width: Int, height: Int, chipSize: Double,
                        budget: PerceptualMask.Grid) -> (Plane, energy: Double) {
+        render(chips: chips, columns: (0..<width).map(Double.init), rows: (0..<height).map(Double.init),
+               chipSize: chipSize, budget: budget)
+    }
+
+    /// The same field sampled at the pixel positions `columns` × `rows` (fractional, in the
+    /// image's own pixels): a reduced copy of the mark for the embedder's rehearsal without
+    /// rendering it at full size. The field is smooth on the scale of a chip, so samples at the
+    /// centres of a reduction's boxes stand for the boxes' means.
+    static func render(chips: [Float], columns: [Double], rows: [Double], chipSize: Double,
+                       budget: PerceptualMask.Grid) -> (Plane, energy: Double) {
         let n = TileLayout.chipsPerSide
-        let chipColumns = Taps(count: width, spacing: chipSize, period: n)
-        let chipRows = Taps(count: height, spacing: chipSize, period: n)
+        let width = columns.count, height = rows.count
+        let chipColumns = Taps(positions: columns, spacing: chipSize, period: n)
+        let chipRows = Taps(positions: rows, spacing: chipSize, period: n)
         let grid = budget.values
-        let budgetColumns = Taps(count: width, block: budget.block, cells: grid.width)
-        let budgetRows = Taps(count: height, block: budget.block, cells: grid.height)
+        let budgetColumns = Taps(positions: columns, block: budget.block, cells: grid.width)
+        let budgetRows = Taps(positions: rows, block: budget.block, cells: grid.height)
         var values = [Float](repeating: 0, count: width * height)
         var energy = 0.0
         values.withUnsafeMutableBufferPointer { out in

@@ -23,6 +23,12 @@ enum PerceptualMask {
     static let erosionLimit: Float = 2
     /// Growth of the budget with texture: amplitude ∝ activity^exponent above the onset.
     static let exponent: Float = 0.8
+    /// The largest amplitude a raised masking gain may give a pixel (see ``budget(activity:maskingGain:)``).
+    /// Edges allow large amplitudes already at gain 1; raising them further bought nothing
+    /// (`ImageLab`, 8 attacks × 24 images: no ceiling 171 of 192, mean PSNR 42.6 dB; 12 levels
+    /// 172, 42.8 dB; 8 levels 172, 43.0 dB) and moved a 512² photo's largest change from 23 to 44
+    /// levels.
+    static let raisedCeiling: Float = 8 / 255
 
     /// The budget on a grid of `block × block` pixel cells.
     struct Grid {
@@ -30,7 +36,13 @@ enum PerceptualMask {
         var block: Int
     }
 
+    /// The budget of `luma` at masking gain 1.
     static func budget(luma: Plane, chipSize: Double) -> Grid {
+        budget(activity: activity(luma: luma, chipSize: chipSize), maskingGain: 1)
+    }
+
+    /// Each cell's masking activity (texture RMS, limited by its neighbours), on the budget's grid.
+    static func activity(luma: Plane, chipSize: Double) -> Grid {
         let block = max(2, Int(chipSize / 2))
         let gw = (luma.width + block - 1) / block, gh = (luma.height + block - 1) / block
         var sums = [Double](repeating: 0, count: gw * gh), squares = sums, counts = sums
@@ -55,13 +67,26 @@ enum PerceptualMask {
         // only by a bounded factor: true texture is busy in every cell and keeps its budget,
         // isolated edges do not raise the budget of the flat surroundings.
         let eroded = energy.minimum3x3().boxMean(radius: 1)
-        var budget = energy.boxMean(radius: 1)
-        for i in 0..<budget.count {
-            let activity = min(max(0, budget.values[i]).squareRoot(),
-                               Self.erosionLimit * max(0, eroded.values[i]).squareRoot() + 0.5 / 255)
-            budget.values[i] = flatAmplitude * exp(exponent * log(1 + activity / maskingOnset))
+        var activity = energy.boxMean(radius: 1)
+        for i in 0..<activity.count {
+            activity.values[i] = min(max(0, activity.values[i]).squareRoot(),
+                                     Self.erosionLimit * max(0, eroded.values[i]).squareRoot() + 0.5 / 255)
         }
-        return Grid(values: budget, block: block)
+        return Grid(values: activity, block: block)
+    }
+
+    /// The budget from an activity grid. `maskingGain` multiplies only what texture adds above the
+    /// flat amplitude — flat regions keep ``flatAmplitude`` whatever the gain — and the raised part
+    /// stops at ``raisedCeiling`` (or the gain-1 budget, where that is larger).
+    static func budget(activity: Grid, maskingGain: Float) -> Grid {
+        var budget = activity.values
+        for i in 0..<budget.count {
+            let masked = exp(exponent * log(1 + activity.values.values[i] / maskingOnset))
+            let raised = flatAmplitude * (1 + maskingGain * (masked - 1))
+            budget.values[i] = maskingGain == 1 ? flatAmplitude * masked
+                : min(raised, max(flatAmplitude * masked, raisedCeiling))
+        }
+        return Grid(values: budget, block: activity.block)
     }
 }
 
