@@ -77,6 +77,7 @@ extension TracemarkCommand {
                     report.psnr = (embedding.psnr * 100).rounded() / 100
                     report.ssim = (embedding.ssim * 10000).rounded() / 10000
                     report.chipSize = (embedding.chipSize * 100).rounded() / 100
+                    report.maskingGain = embedding.maskingGain
                 case var .audio(audio):
                     // One 8-bit step (1/128 of full scale) is larger than the whole mark at ~30 dB
                     // under the music: written back as 8-bit PCM, rounding would erase it.
@@ -109,10 +110,12 @@ extension TracemarkCommand {
 struct EmbedReport: Encodable {
     var kind: String, file: String, output: String, payload: String, keyID: String
     var psnr: Double?, ssim: Double?, chipSize: Double?, snr: Double?
+    /// Images: how far the closed loop raised the textured part of the mark (1: not at all).
+    var maskingGain: Double?
     var timeMs: Double = 0
 
     enum CodingKeys: String, CodingKey {
         case kind, file, output, payload, psnr, ssim, snr
-        case keyID = "key_id", chipSize = "chip_size", timeMs = "time_ms"
+        case keyID = "key_id", chipSize = "chip_size", maskingGain = "masking_gain", timeMs = "time_ms"
     }
 }

@@ -34,7 +34,9 @@ struct CLITests {
         #expect(embed.status == 0, "\(embed.stderr)")
         let report = try CLI.json(embed.lines.first ?? "")
         #expect(report["payload"] as? String == "00112233aabbccdd")
-        #expect((report["psnr"] as? Double ?? 0) >= 38.9)
+        // 39 dB at most for busy images, 38 (the floor) when the closed loop took the last decibel.
+        #expect((report["psnr"] as? Double ?? 0) >= 37.95)
+        #expect((report["masking_gain"] as? Double ?? 0) >= 1, "the closed loop's masking gain is reported")
 
         let unmarked = samples.appendingPathComponent("images/skimage_rocket.jpg").path
         let detect = try CLI.run(["detect", "marked.jpg", unmarked, "--key", "k.key", "--json"], in: dir)
