@@ -54,11 +54,14 @@ public enum ImageQuality {
                             col[4 * w + i] += sign * a * b
                         }
                     }
+                    // 1 / (samples in the window), as row and column factors: multiplies instead of
+                    // five divisions per pixel (a third of the SSIM pass).
+                    let inverseColumnCounts = (0..<w).map { i in 1 / Double(min(i + radius, w - 1) - max(i - radius, 0) + 1) }
                     for row in 0..<min(radius, h) { accumulate(row: row, sign: 1) }
                     for row in 0..<h {
                         if row + radius < h { accumulate(row: row + radius, sign: 1) }
                         if row - radius - 1 >= 0 { accumulate(row: row - radius - 1, sign: -1) }
-                        let rowsInWindow = Double(min(row + radius, h - 1) - max(row - radius, 0) + 1)
+                        let inverseRows = 1 / Double(min(row + radius, h - 1) - max(row - radius, 0) + 1)
                         var s = (0.0, 0.0, 0.0, 0.0, 0.0)
                         for i in 0..<min(radius, w) {
                             s.0 += col[i]; s.1 += col[w + i]; s.2 += col[2 * w + i]; s.3 += col[3 * w + i]; s.4 += col[4 * w + i]
@@ -72,9 +75,9 @@ public enum ImageQuality {
                                 let j = i - radius - 1
                                 s.0 -= col[j]; s.1 -= col[w + j]; s.2 -= col[2 * w + j]; s.3 -= col[3 * w + j]; s.4 -= col[4 * w + j]
                             }
-                            let n = rowsInWindow * Double(min(i + radius, w - 1) - max(i - radius, 0) + 1)
-                            let mx = s.0 / n, my = s.1 / n
-                            let vx = s.2 / n - mx * mx, vy = s.3 / n - my * my, cov = s.4 / n - mx * my
+                            let inverse = inverseRows * inverseColumnCounts[i]
+                            let mx = s.0 * inverse, my = s.1 * inverse
+                            let vx = s.2 * inverse - mx * mx, vy = s.3 * inverse - my * my, cov = s.4 * inverse - mx * my
                             total += ((2 * mx * my + c1) * (2 * cov + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2))
                         }
                     }

@@ -44,21 +44,31 @@ struct JPEGLumaModel {
     func apply(to luma: Plane) -> Plane {
         var out = luma
         var block = [Float](repeating: 0, count: 64), temp = block
-        for by in stride(from: 0, to: luma.height, by: 8) {
-            for bx in stride(from: 0, to: luma.width, by: 8) {
-                for y in 0..<8 {
-                    let sy = min(by + y, luma.height - 1)
-                    for x in 0..<8 {
-                        let sx = min(bx + x, luma.width - 1)
-                        block[y * 8 + x] = (luma.values[sy * luma.width + sx] * 255).rounded() - 128
-                    }
-                }
-                transform(&block, &temp, inverse: false)
-                for i in 0..<64 { block[i] = (block[i] / steps[i]).rounded() * steps[i] }
-                transform(&block, &temp, inverse: true)
-                for y in 0..<min(8, luma.height - by) {
-                    for x in 0..<min(8, luma.width - bx) {
-                        out.values[(by + y) * luma.width + bx + x] = min(255, max(0, (block[y * 8 + x] + 128).rounded())) / 255
+        let width = luma.width, height = luma.height
+        luma.values.withUnsafeBufferPointer { source in
+            out.values.withUnsafeMutableBufferPointer { target in
+                cosines.withUnsafeBufferPointer { c in
+                    steps.withUnsafeBufferPointer { q in
+                        block.withUnsafeMutableBufferPointer { b in
+                            temp.withUnsafeMutableBufferPointer { t in
+                                for by in stride(from: 0, to: height, by: 8) {
+                                    for bx in stride(from: 0, to: width, by: 8) {
+                                        for y in 0..<8 {
+                                            let row = min(by + y, height - 1) * width
+                                            for x in 0..<8 { b[y * 8 + x] = (source[row + min(bx + x, width - 1)] * 255).rounded() - 128 }
+                                        }
+                                        Self.transform(b, t, c, inverse: false)
+                                        for i in 0..<64 { b[i] = (b[i] / q[i]).rounded() * q[i] }
+                                        Self.transform(b, t, c, inverse: true)
+                                        for y in 0..<min(8, height - by) {
+                                            for x in 0..<min(8, width - bx) {
+                                                target[(by + y) * width + bx + x] = min(255, max(0, (b[y * 8 + x] + 128).rounded())) / 255
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -66,20 +76,23 @@ struct JPEGLumaModel {
         return out
     }
 
-    /// Separable 2-D DCT (or its inverse) of an 8×8 block in place: rows, then columns.
-    private func transform(_ block: inout [Float], _ temp: inout [Float], inverse: Bool) {
-        for pass in 0..<2 {
-            for line in 0..<8 {
-                for k in 0..<8 {
-                    var sum: Float = 0
-                    for n in 0..<8 {
-                        let c = inverse ? cosines[n * 8 + k] : cosines[k * 8 + n]
-                        sum += c * (pass == 0 ? block[line * 8 + n] : block[n * 8 + line])
-                    }
-                    if pass == 0 { temp[line * 8 + k] = sum } else { temp[k * 8 + line] = sum }
-                }
+    /// Separable 2-D DCT (or its inverse) of the 8×8 block `b` in place, through `t`: rows, then
+    /// columns.
+    private static func transform(_ b: UnsafeMutableBufferPointer<Float>, _ t: UnsafeMutableBufferPointer<Float>,
+                                  _ c: UnsafeBufferPointer<Float>, inverse: Bool) {
+        for line in 0..<8 {
+            for k in 0..<8 {
+                var sum: Float = 0
+                for n in 0..<8 { sum += (inverse ? c[n * 8 + k] : c[k * 8 + n]) * b[line * 8 + n] }
+                t[line * 8 + k] = sum
             }
-            swap(&block, &temp)
+        }
+        for line in 0..<8 {
+            for k in 0..<8 {
+                var sum: Float = 0
+                for n in 0..<8 { sum += (inverse ? c[n * 8 + k] : c[k * 8 + n]) * t[n * 8 + line] }
+                b[k * 8 + line] = sum
+            }
         }
     }
 }
