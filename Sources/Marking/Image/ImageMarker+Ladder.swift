@@ -14,8 +14,8 @@ extension ImageMarker {
     /// Eleven decades under the detection threshold: real pipelines differ from the rehearsed one
     /// (a 224² crop keeps 12 tiles where 256² keeps 16; other resamplers, WebP), and the rehearsal
     /// reads on the known lattice, without the synchronisation search's losses. Measured as for
-    /// ``maskingGains`` with the final rehearsal: margin 1e-16 168 of 192 (mean PSNR 43.4 dB),
-    /// 1e-20 173 (42.6 dB).
+    /// ``maskingGains`` with the final rehearsal (before ``PerceptualMask/raiseOnset``): margin
+    /// 1e-16 168 of 192 (mean PSNR 43.4 dB), 1e-20 173 (42.6 dB); with the onset, 170.
     static let rehearsalMargin = 1e-20
 
     /// A raised rung whose luma SSIM falls under this is not taken: the quality target
