@@ -1,3 +1,4 @@
+import Foundation
 import Media
 import Spectral
 
@@ -44,8 +45,14 @@ public struct ImageAnalysis: Sendable {
         if content != whole, min(content.width, content.height) >= ImageMarker.minimumShortSide { rects.append(content) }
         views = rects.map { rect in
             let working = WorkingImage.reduced(luma.cropped(to: rect))
-            return Self.view(working: working, toInputScale: Double(working.width) / Double(rect.width),
-                             origin: SIMD2(Double(rect.x), Double(rect.y)))
+            let scale = Double(working.width) / Double(rect.width)
+            // The lattice of a mark embedded at exactly this size, unturned: what a re-encode, a
+            // filter or a tone change leaves. Offered beside the search's candidates because a
+            // host's own periodic structure (text lines of a scanned page) can outscore the mark's
+            // peaks in the autocorrelation.
+            let period = Double(TileLayout.chipsPerSide) * TileLayout.chipSize(shortSide: min(rect.width, rect.height)) * scale
+            return Self.view(working: working, toInputScale: scale, origin: SIMD2(Double(rect.x), Double(rect.y)),
+                             prior: TileLattice(period: period, angle: 0))
         }
     }
 
@@ -60,16 +67,20 @@ public struct ImageAnalysis: Sendable {
                       toInputScale: 1, origin: .zero)]
     }
 
-    static func view(working: Plane, toInputScale: Double, origin: SIMD2<Double>) -> View {
+    static func view(working: Plane, toInputScale: Double, origin: SIMD2<Double>, prior: TileLattice? = nil) -> View {
         guard min(working.width, working.height) >= 2 * Int(LatticeSync.minimumPeriod) else {
             return View(candidates: [], toInputScale: toInputScale, origin: origin)
         }
         let (whitened, valid) = WorkingImage.whitened(working)
         let fft = RealFFT.shared(shape: [TileLayout.foldSize, TileLayout.foldSize])
-        let candidates = LatticeSync.candidates(whitened: whitened, count: Self.latticeCandidates).map { candidate in
-            let fold = TileFold.fold(whitened, valid: valid, lattice: candidate.lattice)
+        var lattices = LatticeSync.candidates(whitened: whitened, count: Self.latticeCandidates).map(\.lattice)
+        if let prior, !lattices.contains(where: { simdLength($0.v1 - prior.v1) < 1 && simdLength($0.v2 - prior.v2) < 1 }) {
+            lattices.append(prior)
+        }
+        let candidates = lattices.map { lattice in
+            let fold = TileFold.fold(whitened, valid: valid, lattice: lattice)
             let norm = max(Double(fold.reduce(0) { $0 + $1 * $1 }).squareRoot(), 1e-12)
-            return FoldedCandidate(lattice: candidate.lattice, fold: fold, spectrum: fft.forward(fold), norm: norm)
+            return FoldedCandidate(lattice: lattice, fold: fold, spectrum: fft.forward(fold), norm: norm)
         }
         return View(candidates: candidates, toInputScale: toInputScale, origin: origin)
     }
