@@ -28,7 +28,7 @@ extension TracemarkCommand {
         @Option(help: ArgumentHelp("The 64-bit payload as 16 hex digits (e.g. creator + asset ids).", valueName: "hex"))
         var payload: String
 
-        @Option(help: "Mark amplitude relative to the default (1: images fill their perceptual budget, PSNR ≥ 39 dB; audio about 30.5 dB SNR; 2 is 6 dB stronger).")
+        @Option(help: "Mark amplitude relative to the default (1: images fill their perceptual budget, PSNR ≥ 38 dB, raised where texture hides it if a rehearsed resize + crop + JPEG would lose the mark; audio about 30.5 dB SNR; 2 is 6 dB stronger; under 1, images are not raised).")
         var strength: Double = 1
 
         @Option(help: "JPEG or WebP quality of an image output, 1–100.")

@@ -1,4 +1,3 @@
-import Foundation
 import Media
 import Spectral
 

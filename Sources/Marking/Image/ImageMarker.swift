@@ -3,12 +3,14 @@ import Media
 /// Options for marking an image.
 public struct ImageEmbedOptions: Sendable {
     /// Amplitude relative to the default: 1 fills the perceptual budget, capped at
-    /// ``referencePSNR``; 2 doubles the mark (6 dB lower PSNR, more robust, may become visible),
-    /// 0.5 halves it.
+    /// ``referencePSNR``, and raises its textured part where the rehearsed training chain would
+    /// lose the mark (``ImageMarker/maskingGains``); 2 doubles that mark (6 dB lower PSNR, more
+    /// robust, may become visible); under 1 scales the unraised mark down (0.5 halves it).
     public var strength: Double
 
-    /// The lowest PSNR (dB) strength 1 goes to: busy images reach it, flat ones stay above it
-    /// because their perceptual budget is smaller.
+    /// The PSNR (dB) strength 1 caps the mark at: busy images reach it, flat ones stay above it
+    /// because their perceptual budget is smaller. The closed loop may take a capped image one
+    /// decibel further (38 dB, the floor) when the rehearsed chain needs it.
     public static let referencePSNR = 39.0
 
     public init(strength: Double = 1) {
