@@ -22,6 +22,8 @@ typedef struct jpeg_reader {
     /// Row pointers into out->pixels, one per output row.
     JSAMPROW *rows;
     tm_decoded_image *out;
+    /// A CMYK (or YCCK) file read for its luma only: decoded as CMYK, converted after.
+    int cmyk;
 } jpeg_reader;
 
 static void on_progress(j_common_ptr cinfo) {
@@ -46,7 +48,8 @@ static tm_status copy_exif(jpeg_reader *reader) {
     return TM_OK;
 }
 
-static tm_status read_header(jpeg_reader *reader, const unsigned char *data, size_t size) {
+static tm_status read_header(jpeg_reader *reader, const unsigned char *data, size_t size,
+                              const tm_decode_options *options) {
     if (setjmp(reader->error.jump)) return reader->error.status;
     j_decompress_ptr cinfo = &reader->cinfo;
     jpeg_create_decompress(cinfo);
@@ -70,8 +73,16 @@ static tm_status read_header(jpeg_reader *reader, const unsigned char *data, siz
         break;
     case JCS_CMYK:
     case JCS_YCCK:
-        tm_jpeg_fail((j_common_ptr)cinfo, TM_UNSUPPORTED,
-                     "CMYK JPEG (print colour separation) is not supported; convert it to RGB");
+        // Detection reads luma only, which a naive CMYK → RGB conversion gives well enough for a
+        // mark that lives in luma (a print workflow's copy of a marked image). Marking one would
+        // need its CMYK profile to write it back faithfully: refused.
+        if (!options->luminance_only && !options->header_only) {
+            tm_jpeg_fail((j_common_ptr)cinfo, TM_UNSUPPORTED,
+                         "CMYK JPEG (print colour separation) is not supported; convert it to RGB");
+        }
+        reader->cmyk = 1;
+        out->channels = 3;
+        break;
     default:
         tm_set_message(reader->error.message, reader->error.message_capacity,
                        "JPEG with %d components in an unknown colour space", cinfo->num_components);
@@ -103,12 +114,29 @@ static tm_status start_decompress(jpeg_reader *reader, const tm_decode_options *
     // For YCbCr, JCS_GRAYSCALE output makes libjpeg skip the chroma IDCT and upsampling; the Y it
     // returns is BT.601 luma, Y = 0.299 R + 0.587 G + 0.114 B (JFIF).
     int gray = options->luminance_only || cinfo->jpeg_color_space == JCS_GRAYSCALE;
-    cinfo->out_color_space = gray ? JCS_GRAYSCALE : JCS_RGB;
+    cinfo->out_color_space = reader->cmyk ? JCS_CMYK : (gray ? JCS_GRAYSCALE : JCS_RGB);
     jpeg_start_decompress(cinfo);
     reader->out->width = cinfo->output_width;
     reader->out->height = cinfo->output_height;
     reader->out->channels = cinfo->output_components;
     return TM_OK;
+}
+
+/// CMYK rows (4 bytes a pixel) to BT.601 luma in place (1 byte a pixel). Adobe's writers store
+/// the inks inverted (Photoshop, PIL), so with its marker a byte already is 255 − ink. No ICC
+/// profile is applied: the mark is a small change of luma, and any monotonic tone curve keeps it.
+static void cmyk_to_luma(tm_decoded_image *out, int adobe_inverted) {
+    size_t count = (size_t)out->width * (size_t)out->height;
+    unsigned char *p = out->pixels.data;
+    for (size_t i = 0; i < count; i++) {
+        int c = p[4 * i], m = p[4 * i + 1], y = p[4 * i + 2], k = p[4 * i + 3];
+        if (!adobe_inverted) { c = 255 - c; m = 255 - m; y = 255 - y; k = 255 - k; }
+        double r = c * k / 255.0, g = m * k / 255.0, b = y * k / 255.0;
+        double luma = 0.299 * r + 0.587 * g + 0.114 * b;
+        p[i] = (unsigned char)(luma + 0.5);
+    }
+    out->channels = 1;
+    out->pixels.size = count;
 }
 
 static tm_status read_pixels(jpeg_reader *reader) {
@@ -127,6 +155,7 @@ static tm_status read_pixels(jpeg_reader *reader) {
         // Only a suspending data source returns 0 rows; ours never suspends, but never loop forever.
         if (read == 0) tm_jpeg_fail((j_common_ptr)cinfo, TM_CORRUPT, "JPEG decoder made no progress");
     }
+    if (reader->cmyk) cmyk_to_luma(out, cinfo->saw_Adobe_marker);
     return TM_OK;
 }
 
@@ -154,7 +183,7 @@ tm_status tm_jpeg_decode(const unsigned char *data, size_t size, const tm_decode
     tm_jpeg_error_init(&reader.error, TM_CORRUPT, message, message_capacity);
     reader.cinfo.err = &reader.error.manager;
 
-    tm_status status = read_header(&reader, data, size);
+    tm_status status = read_header(&reader, data, size, options);
     if (status == TM_OK && !options->header_only) {
         // Checked on the stated size before jpeg_start_decompress allocates anything image-sized
         // (a progressive JPEG keeps every coefficient of the full-size image, whatever the scale).

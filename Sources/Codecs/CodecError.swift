@@ -7,7 +7,7 @@ public enum CodecError: Error, Sendable, Equatable, CustomStringConvertible {
     case unrecognizedFormat
     /// The file is recognised but damaged: truncated, bad checksum, invalid structure.
     case corrupt(format: ContainerFormat, reason: String)
-    /// A valid file that tracemark does not handle (e.g. CMYK JPEG, 9 audio channels).
+    /// A valid file that tracemark does not handle (e.g. a CMYK JPEG to mark, 9 audio channels).
     case unsupported(format: ContainerFormat, reason: String)
     /// The header claims more pixels than the configured limit; refused before allocating.
     case tooLarge(width: Int, height: Int, limit: Int)

@@ -40,7 +40,7 @@ public enum ScanError: Error, Sendable, Equatable, CustomStringConvertible {
 public enum ErrorKind: String, Sendable, Codable, CaseIterable {
     /// The media file is damaged or truncated.
     case corrupt
-    /// A valid file tracemark does not handle (CMYK JPEG, 12-bit JPEG, too many channels).
+    /// A valid file tracemark does not handle (12-bit JPEG, too many channels).
     case unsupported
     /// Too many pixels or bytes; refused before decoding.
     case tooLarge = "too_large"

@@ -21,6 +21,21 @@ struct CLITests {
         #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains("bad.jpg"))
     }
 
+    /// A marked image a print workflow turned into CMYK is still found (its luma is read through a
+    /// naive ink conversion); marking a CMYK file is refused with one line naming it.
+    @Test func cmykJPEGsAreDetectedButNotMarked() throws {
+        let dir = try CLI.scratchDirectory()
+        let cmyk = Corpus.fixture("skimage_rocket_marked_cmyk.jpg").path
+        let key = Corpus.fixture("cmyk-test.key").path
+        let detect = try CLI.run(["detect", cmyk, "--key", key, "--json"], in: dir)
+        #expect(detect.status == 0, "\(detect.stderr)")
+        let report = try CLI.json(detect.lines.first ?? "")
+        #expect(report["payload"] as? String == "c0ffee0123456789")
+        let embed = try CLI.run(["embed", cmyk, "out.png", "--key", key, "--payload", "00112233aabbccdd"], in: dir)
+        #expect(embed.status == 2 && embed.stderr.contains("CMYK") && embed.stderr.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out.png").path))
+    }
+
     @Test func keygenEmbedDetectRoundTrip() throws {
         let dir = try CLI.scratchDirectory()
         let keygen = try CLI.run(["keygen", "--output", "k.key"], in: dir)

@@ -37,6 +37,11 @@ public enum Corpus {
         repositoryRoot.appendingPathComponent("Samples/\(name)")
     }
 
+    /// A file the tests cannot build themselves, in `Tests/Fixtures/` (see its README).
+    public static func fixture(_ name: String) -> URL {
+        repositoryRoot.appendingPathComponent("Tests/Fixtures/\(name)")
+    }
+
     /// The bytes of a file, or a test failure that names it.
     public static func bytes(of url: URL) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: url))

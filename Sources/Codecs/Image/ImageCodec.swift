@@ -33,8 +33,9 @@ public enum ImageCodec {
     /// - PNG: every bit depth and colour type. Palette images become RGB (RGBA with a tRNS chunk),
     ///   tRNS on gray or RGB becomes an alpha plane, 16-bit samples keep full precision
     ///   (``ImageMetadata/bitDepth`` 16), Adam7 interlacing is undone.
-    /// - JPEG: baseline and progressive, gray or colour. CMYK throws
-    ///   ``CodecError/unsupported(format:reason:)``.
+    /// - JPEG: baseline and progressive, gray or colour. CMYK (and YCCK) is read for its luma only
+    ///   (`luminanceOnly`, through a naive ink conversion: what detection needs); a full decode of
+    ///   one throws ``CodecError/unsupported(format:reason:)``, and ``probe(_:)`` reports it as RGB.
     /// - WebP: lossy or lossless, RGB or RGBA (libwebp; no ICC profile or EXIF is read).
     ///
     /// ICC profile, EXIF block and EXIF orientation go to ``PlanarImage/metadata``; orientation is
