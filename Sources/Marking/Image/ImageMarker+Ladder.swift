@@ -91,8 +91,9 @@ extension ImageMarker {
             if candidate.rung.isRaised {
                 // Computed as the report computes it, to the bit, so it serves as the report's
                 // figure too (one SSIM pass is a tenth of a 1080p embed).
-                ssim = ImageQuality.ssim(luma, Luminance.planeAfterAdding(field, to: image))
-                guard ssim! >= Self.minimumRaisedSSIM else { continue }
+                let raisedSSIM = ImageQuality.ssim(luma, Luminance.planeAfterAdding(field, to: image))
+                guard raisedSSIM >= Self.minimumRaisedSSIM else { continue }
+                ssim = raisedSSIM
             }
             return RehearsedField(delta: field, rms: (energy / Double(field.count)).squareRoot() * Double(g),
                                   ssim: ssim, rung: candidate.rung, rehearsal: candidate.read)
