@@ -62,16 +62,16 @@ enum AudioSync {
             byScale[key] = built
             return built
         }
+        func count(_ speed: Double, _ phase: Int) -> Int { min(cells, spectrum.cellCount(speed: speed, phase: phase)) }
         var folds = [CellFold]()
         for speed in chosen {
             let scale = ClipSpectrum.coarseScale(for: speed)
-            let count = { phase in min(cells, spectrum.cellCount(speed: speed, phase: phase)) }
-            folds += phases.map { whitened(scale).fold(speed: speed, phase: $0, cellCount: count($0)) }
+            folds += phases.map { whitened(scale).fold(speed: speed, phase: $0, cellCount: count(speed, $0)) }
             // A tempo change that kept the pitch: time at this speed, band edges at speed 1 (the
             // same frames as speed 1's wherever those are within the scale step). Half the phases.
             if pitchLines, scale != 1 {
                 folds += tempoPhases.map {
-                    var fold = whitened(1).fold(speed: speed, phase: $0, cellCount: count($0))
+                    var fold = whitened(1).fold(speed: speed, phase: $0, cellCount: count(speed, $0))
                     fold.pitch = 1
                     return fold
                 }
@@ -82,7 +82,7 @@ enum AudioSync {
             let scales = Set(chosen.map { ClipSpectrum.coarseScale(for: $0) }).filter { $0 != 1 }.sorted()
             for scale in scales {
                 folds += phases.map {
-                    var fold = whitened(scale).fold(speed: 1, phase: $0, cellCount: min(cells, spectrum.cellCount(speed: 1, phase: $0)))
+                    var fold = whitened(scale).fold(speed: 1, phase: $0, cellCount: count(1, $0))
                     fold.pitch = scale
                     return fold
                 }

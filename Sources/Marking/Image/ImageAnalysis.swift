@@ -59,11 +59,15 @@ public struct ImageAnalysis: Sendable {
     /// search: the embedder's rehearsal (``ChainRehearsal``), which knows where its tiles lie.
     init(working: Plane, knownLattice lattice: TileLattice) {
         let (whitened, valid) = WorkingImage.whitened(working)
+        views = [View(candidates: [Self.folded(whitened, valid: valid, on: lattice)], toInputScale: 1, origin: .zero)]
+    }
+
+    /// The whitened working image folded on `lattice`, with the fold's spectrum and norm.
+    static func folded(_ whitened: Plane, valid: [UInt8], on lattice: TileLattice) -> FoldedCandidate {
         let fft = RealFFT.shared(shape: [TileLayout.foldSize, TileLayout.foldSize])
         let fold = TileFold.fold(whitened, valid: valid, lattice: lattice)
         let norm = max(Double(fold.reduce(0) { $0 + $1 * $1 }).squareRoot(), 1e-12)
-        views = [View(candidates: [FoldedCandidate(lattice: lattice, fold: fold, spectrum: fft.forward(fold), norm: norm)],
-                      toInputScale: 1, origin: .zero)]
+        return FoldedCandidate(lattice: lattice, fold: fold, spectrum: fft.forward(fold), norm: norm)
     }
 
     static func view(working: Plane, toInputScale: Double, origin: SIMD2<Double>, prior: TileLattice? = nil) -> View {
@@ -71,16 +75,11 @@ public struct ImageAnalysis: Sendable {
             return View(candidates: [], toInputScale: toInputScale, origin: origin)
         }
         let (whitened, valid) = WorkingImage.whitened(working)
-        let fft = RealFFT.shared(shape: [TileLayout.foldSize, TileLayout.foldSize])
         var lattices = LatticeSync.candidates(whitened: whitened, count: Self.latticeCandidates).map(\.lattice)
         if let prior, !lattices.contains(where: { simdLength($0.v1 - prior.v1) < 1 && simdLength($0.v2 - prior.v2) < 1 }) {
             lattices.append(prior)
         }
-        let candidates = lattices.map { lattice in
-            let fold = TileFold.fold(whitened, valid: valid, lattice: lattice)
-            let norm = max(Double(fold.reduce(0) { $0 + $1 * $1 }).squareRoot(), 1e-12)
-            return FoldedCandidate(lattice: lattice, fold: fold, spectrum: fft.forward(fold), norm: norm)
-        }
+        let candidates = lattices.map { Self.folded(whitened, valid: valid, on: $0) }
         return View(candidates: candidates, toInputScale: toInputScale, origin: origin)
     }
 }

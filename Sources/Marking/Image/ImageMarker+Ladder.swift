@@ -74,7 +74,7 @@ extension ImageMarker {
             if capped && rung.psnr == ImageEmbedOptions.referencePSNR && strength >= 1 {
                 // Held at the PSNR cap, a larger masking gain only moves energy from flat regions
                 // to texture; what is left is the floor's last decibel, once.
-                queue = [Rung(maskingGain: rung.maskingGain, psnr: rung.psnr - Self.readBackBoostDecibels)]
+                queue = [Rung(maskingGain: rung.maskingGain, psnr: Self.floorPSNR)]
             }
         }
 

@@ -74,6 +74,10 @@ public struct ImageMarker: Sendable {
     /// At most this much stronger (dB) for a weak small image: a busy image at the 39-dB cap goes
     /// to 38 dB, the floor for any image.
     public static let readBackBoostDecibels = 1.0
+    /// The lowest PSNR (dB) strength 1 ever leaves: the floor for any image, one
+    /// ``readBackBoostDecibels`` under the cap. The small-image read-back and the closed loop's
+    /// last rung share it, so together they never go further.
+    static let floorPSNR = ImageEmbedOptions.referencePSNR - readBackBoostDecibels
 
     /// Marks `image` with `payload`. Alpha, ICC profile and EXIF are carried over untouched.
     /// - Throws: ``MarkError/mediaTooSmall(_:)`` below ``minimumShortSide``,
@@ -114,7 +118,7 @@ public struct ImageMarker: Sendable {
             var detection = detector.detect(image)
             // Raised by at most ``readBackBoostDecibels``, and not under the floor (the rehearsal
             // may have taken the last decibel already).
-            let floorRMS = pow(10, -(ImageEmbedOptions.referencePSNR - Self.readBackBoostDecibels) / 20) * options.strength
+            let floorRMS = pow(10, -Self.floorPSNR / 20) * options.strength
             let boost = Float(min(pow(10, Self.readBackBoostDecibels / 20), floorRMS / max(deltaRMS, 1e-12)))
             if boost > 1.01, detection.payload != payload || detection.falsePositiveProbability > Self.readBackMargin {
                 // A weak untouched mark (a small or heavily textured image held at the PSNR cap):
