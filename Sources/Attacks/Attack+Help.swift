@@ -32,6 +32,8 @@ extension Attack {
         row("crop", "crop:A", "area", "fraction 0...1", .image,
             "keep a random rectangle (same aspect) of A of the pixels"),
         row("center-crop", "center-crop:WxH", "size", "pixels", .image, "keep the centred W×H rectangle"),
+        row("resize-to", "resize-to:WxH", "size", "pixels", .image,
+            "scale to exactly W×H, ignoring the aspect ratio (a training squash)"),
         row("rotate", "rotate:DEG[:crop]", "angle", "degrees, counter-clockwise", .image,
             "rotate about the centre (bicubic), black corners; :crop cuts them off"),
         row("flip", "flip", "", "", .image, "mirror left to right"),

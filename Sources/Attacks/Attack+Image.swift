@@ -35,6 +35,8 @@ extension Attack {
             return ImageGeometry.randomCrop(image, area: area, random: &random)
         case let .centerCrop(width, height):
             return ImageGeometry.centerCrop(image, width: width, height: height)
+        case let .resizeTo(width, height):
+            return ImageResampling.resize(image, width: width, height: height)
         case let .rotate(degrees, cropToValid):
             return ImageRotation.rotate(image, degrees: degrees, cropToValid: cropToValid)
         case .flip:

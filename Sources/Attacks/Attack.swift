@@ -33,6 +33,9 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
     case crop(area: Double)
     /// Keep the centred `width × height` rectangle (sides larger than the image keep the image's).
     case centerCrop(width: Int, height: Int)
+    /// Scale to exactly `width × height` (Lanczos-3, antialiased), ignoring the aspect ratio: the
+    /// fixed-size resize of many training pipelines (torchvision's `Resize((256, 256))`).
+    case resizeTo(width: Int, height: Int)
     /// Rotate counter-clockwise about the centre (bicubic), same canvas, uncovered corners black;
     /// with `cropToValid`, then crop to the largest centred rectangle of the original aspect ratio
     /// that holds no corner pixels.
@@ -100,8 +103,8 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
     /// The kind of media the attack works on; `nil` for `noise`, which works on both.
     public var mediaKind: MediaKind? {
         switch self {
-        case .jpeg, .png, .webp, .resize, .resizeShort, .border, .crop, .centerCrop, .rotate, .flip, .aspect,
-             .blur, .median, .brightness, .contrast, .gamma:
+        case .jpeg, .png, .webp, .resize, .resizeShort, .border, .crop, .centerCrop, .resizeTo, .rotate, .flip,
+             .aspect, .blur, .median, .brightness, .contrast, .gamma:
             .image
         case .mp3, .ogg, .opus, .aac, .resample, .lowpass, .highpass, .audioNoise, .volume, .excerpt,
              .surround, .shift, .speed, .tempo, .pitch, .mono, .invert:
@@ -127,6 +130,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case .border: "border"
         case .crop: "crop"
         case .centerCrop: "center-crop"
+        case .resizeTo: "resize-to"
         case .rotate: "rotate"
         case .flip: "flip"
         case .aspect: "aspect"
@@ -168,6 +172,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case let .border(pixels): "border:\(pixels)"
         case let .crop(area): "crop:\(f(area))"
         case let .centerCrop(width, height): "center-crop:\(width)x\(height)"
+        case let .resizeTo(width, height): "resize-to:\(width)x\(height)"
         case let .rotate(degrees, crop): "rotate:\(f(degrees))" + (crop ? ":crop" : "")
         case .flip: "flip"
         case let .aspect(factor): "aspect:\(f(factor))"

@@ -42,6 +42,12 @@ private struct SpecReader {
         case "center-crop":
             let (width, height) = try size(1)
             attack = .centerCrop(width: width, height: height)
+        case "resize-to":
+            let (width, height) = try size(1)
+            guard width <= 65_536, height <= 65_536 else {
+                throw .invalidParameter("resize-to size must be at most 65536x65536, not \(width)x\(height)")
+            }
+            attack = .resizeTo(width: width, height: height)
         case "rotate":
             return try rotate()
         case "flip":
@@ -158,7 +164,7 @@ private struct SpecReader {
             throw .invalidSpec("\"\(spec)\": size \"\(text)\" is not WIDTHxHEIGHT")
         }
         guard width > 0, height > 0 else {
-            throw .invalidParameter("crop size must be positive, not \(width)x\(height)")
+            throw .invalidParameter("\(parts[0]) size must be positive, not \(width)x\(height)")
         }
         return (width, height)
     }

@@ -40,8 +40,13 @@ extension Suite {
         // Nor is padding to a square, img2dataset's default resize ("border", 256 px, JPEG 95).
         let border = [SuiteAttack("border:256,jpeg:95", label: "img2dataset default (border 256, JPEG 95)", media: .image),
                       SuiteAttack("border:512,jpeg:75", label: "border 512 + JPEG 75", media: .image)]
+        // Nor is a squash to a fixed square, the other common training resize (torchvision's
+        // `Resize((256, 256))`): a 16:9 picture's tiles become 1.78 times taller than wide.
+        let squash = [SuiteAttack("resize-to:256x256,jpeg:75", label: "squash to 256², JPEG 75", media: .image),
+                      SuiteAttack("resize-to:512x512,jpeg:85", label: "squash to 512², JPEG 85", media: .image)]
         return plain + [SuiteAttack(trainingChain, label: "training chain", media: .image)] + more
-            + [SuiteAttack("resize:0.75,crop:0.8,jpeg:75", label: "resize+crop+JPEG", media: .image)] + webp + border + stretch
+            + [SuiteAttack("resize:0.75,crop:0.8,jpeg:75", label: "resize+crop+JPEG", media: .image)] + webp + border + squash
+            + stretch
     }()
 
     static let standardAudioAttacks: [SuiteAttack] = {

@@ -5,7 +5,7 @@ import Testing
 @Suite("Attack specs")
 struct AttackSpecTests {
     static let canonicalSpecs = [
-        "jpeg:75", "png", "webp:75", "resize:0.75", "resize-short:512", "border:256", "crop:0.8", "center-crop:512x384", "rotate:5",
+        "jpeg:75", "png", "webp:75", "resize:0.75", "resize-short:512", "border:256", "crop:0.8", "center-crop:512x384", "resize-to:256x256", "rotate:5",
         "rotate:-2.5:crop", "flip", "aspect:1.1", "noise:4", "noise:2.5", "blur:1.5", "median:3", "brightness:1.2",
         "contrast:0.8", "gamma:1.2", "mp3:128", "mp3:8", "ogg:0", "ogg:0.5", "opus:32", "aac:128", "resample:16000",
         "lowpass:4000", "highpass:200", "volume:0.5", "excerpt:15", "surround:30", "shift:123", "shift:-50", "speed:1.02", "tempo:1.05", "pitch:-100", "mono", "invert",
@@ -71,7 +71,7 @@ struct AttackSpecTests {
 
     static let outOfRangeSpecs = [
         "jpeg:0", "jpeg:101", "resize:0", "resize:-1", "crop:0", "crop:1.5", "median:4", "median:0", "mp3:100",
-        "ogg:2", "ogg:-0.1", "gamma:0", "speed:0", "center-crop:0x5", "resample:10", "noise:-1",
+        "ogg:2", "ogg:-0.1", "gamma:0", "speed:0", "center-crop:0x5", "resize-to:0x256", "resample:10", "noise:-1",
     ]
 
     @Test("out-of-range parameters throw invalidParameter", arguments: outOfRangeSpecs)

@@ -52,7 +52,7 @@ struct ImageGeometryAttackTests {
         ("resize:0.5", 300, 200), ("resize:0.75", 450, 300), ("resize:1.5", 900, 600), ("resize:0.333", 200, 133),
         ("resize-short:200", 300, 200), ("resize-short:512", 768, 512), ("aspect:1.1", 660, 400),
         ("aspect:0.5", 300, 400), ("center-crop:100x50", 100, 50), ("center-crop:1000x50", 600, 50),
-        ("border:300", 300, 300), ("border:900", 900, 900),
+        ("border:300", 300, 300), ("border:900", 900, 900), ("resize-to:256x256", 256, 256), ("resize-to:90x700", 90, 700),
     ])
     func sizes(spec: String, width: Int, height: Int) throws {
         let image = AttackFixtures.constantImage(width: 600, height: 400, value: 0.5, model: .gray)

@@ -83,6 +83,19 @@ struct ImageMarkTests {
         #expect(abs(sync.rotationDegrees) < 0.5 && !sync.mirrored)
     }
 
+    /// A squashed copy (a fixed-size training resize) is found and reports its stretch: the 16:10
+    /// photo squashed to a square (tiles 1.6 times taller than wide: the squash search; lost
+    /// before it) and to 4:3 (1.2: a small stretch).
+    @Test(arguments: [("resize-to:256x256,jpeg:75", 1.6), ("resize-to:400x300,jpeg:85", 1.2)])
+    func syncReportsASquash(attack: String, stretch: Double) throws {
+        let (_, embedding) = try Self.marked("plasma_forest_path.jpg")
+        let result = Self.detector.detect(try AttackChain(parsing: attack).apply(to: embedding.image, seed: 3))
+        #expect(result.payload == Self.payload, "\(attack): FPR \(result.falsePositiveProbability)")
+        let sync = try #require(result.sync)
+        #expect(abs(max(sync.aspect, 1 / sync.aspect) - stretch) < 0.05, "aspect \(sync.aspect)")
+        #expect(abs(sync.rotationDegrees) < 1, "rotation \(sync.rotationDegrees)")
+    }
+
     @Test(arguments: ["skimage_coffee.png", "plasma_forest_path.jpg", "skimage_brick_texture_gray.png"])
     func unmarkedAndWrongKeyStaySilent(name: String) throws {
         let original = try Self.load(name)

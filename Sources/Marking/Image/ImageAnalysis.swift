@@ -11,6 +11,8 @@ public struct ImageAnalysis: Sendable {
         var fold: [Float]
         var spectrum: [ComplexFloat]
         var norm: Double
+        /// A squashed lattice (``LatticeSync/smallStretchLimit``): its pilot must win by a margin.
+        var squashed = false
     }
 
     /// One way of looking at the image: a working image, its lattice candidates and folds.
@@ -75,11 +77,15 @@ public struct ImageAnalysis: Sendable {
             return View(candidates: [], toInputScale: toInputScale, origin: origin)
         }
         let (whitened, valid) = WorkingImage.whitened(working)
-        var lattices = LatticeSync.candidates(whitened: whitened, count: Self.latticeCandidates).map(\.lattice)
-        if let prior, !lattices.contains(where: { simdLength($0.v1 - prior.v1) < 1 && simdLength($0.v2 - prior.v2) < 1 }) {
-            lattices.append(prior)
+        var found = LatticeSync.candidates(whitened: whitened, count: Self.latticeCandidates)
+        if let prior, !found.contains(where: { simdLength($0.lattice.v1 - prior.v1) < 1 && simdLength($0.lattice.v2 - prior.v2) < 1 }) {
+            found.append(LatticeSync.Candidate(lattice: prior, score: 0))
         }
-        let candidates = lattices.map { Self.folded(whitened, valid: valid, on: $0) }
+        let candidates = found.map { candidate in
+            var folded = Self.folded(whitened, valid: valid, on: candidate.lattice)
+            folded.squashed = candidate.squashed
+            return folded
+        }
         return View(candidates: candidates, toInputScale: toInputScale, origin: origin)
     }
 }

@@ -31,6 +31,9 @@ public struct ImageDetector: Sendable {
     /// the next three as well rescued fewer trials than their factor 4 cost (`ImageLab --full`,
     /// three keys: 1 479 of 1 584 with 4, 1 483 with 1; training chain 50 → 54 of 72).
     public static let testedAlignments = 1
+    /// A squashed lattice's alignment is ranked by its pilot score times this: the squash search
+    /// adds candidates whose best noise alignments would otherwise outrank a weak true one.
+    static let squashedPilotHandicap = 0.9
 
     /// Looks for the mark in `image` (any size; colour or gray; only luma is used).
     /// - Complexity: O(pixels) to reduce the image, then about O(n log n) on a ~256-px working image.
@@ -53,7 +56,10 @@ public struct ImageDetector: Sendable {
                     ranked.append((candidate, alignment))
                 }
             }
-            ranked.sort { $0.alignment.pilotScore > $1.alignment.pilotScore }
+            func rank(_ entry: (candidate: ImageAnalysis.FoldedCandidate, alignment: TileFold.Alignment)) -> Double {
+                entry.alignment.pilotScore * (entry.candidate.squashed ? Self.squashedPilotHandicap : 1)
+            }
+            ranked.sort { rank($0) > rank($1) }
             for entry in ranked.prefix(Self.testedAlignments) {
                 let chips = TileFold.chips(of: entry.candidate.fold, alignment: entry.alignment)
                 let evidence = CodedBitEvidence(value: { chips[$0] }, chips: codebook.chips.payloadChips,

@@ -26,8 +26,23 @@ enum LatticeSync {
     static let minimumPeriodsAcross = 1.4
     /// How many of the best candidates also get their index-2 superlattices tried.
     static let superlatticeSources = 3
-    /// Aspect ratios (x stretch over y) tried besides 1, within ``stretchAngleWindow`` of the axes.
-    static let stretchedAspects = [1 / 1.3, 1 / 1.2, 1 / 1.1, 1.1, 1.2, 1.3]
+    /// Aspect ratios (x stretch over y) tried besides 1, within ``stretchAngleWindow`` of the axes:
+    /// small stretches, and a picture squashed to a square or to another frame (a training
+    /// pipeline's fixed-size resize, torchvision's `Resize((256, 256))`): 4:3, 3:2, 16:10, 16:9
+    /// and 2:1 pictures give 1.33, 1.5, 1.6, 1.78 and 2, and one frame into another their ratios.
+    /// Neighbouring aspects lie ≤ 12 % apart; the least-squares refinement takes up the rest.
+    static let stretchedAspects: [Double] = {
+        let stretches = [1.1, 1.2, 1.3, 1.45, 1.6, 1.78, 2.0]
+        return stretches.reversed().map { 1 / $0 } + stretches
+    }()
+    /// Stretches beyond this (squashes) compete for their own ``squashCandidates`` places in the
+    /// shortlist: among all candidates, a host's text lines or stripes find more near-axis
+    /// lattices to score on and pushed a scanned page's true lattice out.
+    static let smallStretchLimit = 1.3
+    static let squashCandidates = 2
+    /// The most a lattice's mean period may fall under the search's lower bound: a squashed
+    /// lattice's longer vector keeps the marked short side's period, its shorter one shrinks.
+    static let largestStretch = stretchedAspects.max()!
     static let stretchAngleWindow = 3 * Double.pi / 180
     static let aspectSlots = 1 + stretchedAspects.count
 
@@ -36,6 +51,8 @@ enum LatticeSync {
         var score: Double
         /// Neighbourhood for non-maximum suppression: (period / 4 px, angle / 2°, aspect index).
         var bucket: Int = 0
+        /// Stretched beyond ``smallStretchLimit``.
+        var squashed = false
     }
 
     static func candidates(whitened h: Plane, count: Int) -> [Candidate] {
@@ -54,23 +71,31 @@ enum LatticeSync {
 
         let found = coarseSearch(z: z, windows: windows, periods: minPeriod...maxPeriod)
         var kept = [Candidate]()
+        var keptSquashed = 0
         for candidate in Self.bestPerNeighbourhood(found) {
-            if kept.count == count { break }
+            if kept.count == count + keptSquashed, keptSquashed == squashCandidates { break }
+            if candidate.squashed ? keptSquashed == squashCandidates : kept.count - keptSquashed == count { continue }
+            // Distinct within its own pool: a squash keeps one period vector, so a squashed lattice
+            // and the square one it came from share a vector and must not exclude each other.
             let distinct = kept.allSatisfy { other in
+                guard other.squashed == candidate.squashed else { return true }
                 let d1 = simdLength(candidate.lattice.v1 - other.lattice.v1)
                 let d2 = simdLength(candidate.lattice.v1 - other.lattice.v2)
                 let d3 = simdLength(candidate.lattice.v1 + other.lattice.v2)
                 let d4 = simdLength(candidate.lattice.v1 + other.lattice.v1)
                 return min(d1, d2, d3, d4) > 3
             }
-            if distinct { kept.append(candidate) }
+            if distinct {
+                kept.append(candidate)
+                if candidate.squashed { keptSquashed += 1 }
+            }
         }
         // A sublattice of index 2 (e.g. the diagonals of the true tile lattice) scores like the
         // true lattice when the diagonal peaks happen to be the strong ones, and folding on it
         // cannot work. Offer the index-2 superlattices of the strongest candidates as well; the
         // pilot correlation decides between them.
         var superlattices = [Candidate]()
-        for candidate in kept.prefix(Self.superlatticeSources) {
+        for candidate in kept.filter({ !$0.squashed }).prefix(Self.superlatticeSources) {
             let a = candidate.lattice.v1, b = candidate.lattice.v2
             for (u, v) in [((a + b) / 2, (a - b) / 2), (a / 2, b), (a, b / 2)] {
                 let lattice = TileLattice(v1: u, v2: v)
@@ -78,15 +103,33 @@ enum LatticeSync {
                 superlattices.append(Candidate(lattice: lattice, score: candidate.score))
             }
         }
-        return (kept + superlattices).map { Candidate(lattice: refine($0.lattice, z: z), score: $0.score) }
+        return (kept + superlattices).map { candidate in
+            var refined = candidate
+            refined.lattice = refine(candidate.lattice, z: z)
+            return refined
+        }
     }
 
-    /// Scores every square lattice of the period range (and stretched ones near the axes).
+    /// Scores every square lattice of the period range, and near the axes stretched ones whose
+    /// longer vector lies in the range (their mean period may be down to 1/√``largestStretch`` of
+    /// its lower bound, their shorter vector not under ``minimumPeriod``).
     static func coarseSearch(z: LagScores, windows: WindowSums, periods: ClosedRange<Double>) -> [Candidate] {
         var found = [Candidate]()
         found.reserveCapacity(Int(periods.upperBound * periods.upperBound))
+        // The range's grid from its lower bound up; below it, only squashed lattices, whose longer
+        // vector may still lie in the range, in steps of 1.5 px down from the bound.
+        let squashFloor = max(minimumPeriod, periods.lowerBound / largestStretch.squareRoot())
+        var below = [Double]()
+        while periods.lowerBound - 1.5 * Double(below.count + 1) >= squashFloor {
+            below.append(periods.lowerBound - 1.5 * Double(below.count + 1))
+        }
+        for period in below.reversed() { scan(period, squaresAndSmallStretches: false) }
         var period = periods.lowerBound
-        while period <= periods.upperBound {
+        while period <= periods.upperBound { period += scan(period, squaresAndSmallStretches: true) }
+        return found
+
+        /// Scores the lattices of one period; returns the step to the next period.
+        func scan(_ period: Double, squaresAndSmallStretches: Bool) -> Double {
             let radius = min(4, Int((period / 64).rounded()))
             func score(_ lattice: TileLattice) -> Double {
                 windows.score(z, lattice.v1, radius: radius) + windows.score(z, lattice.v2, radius: radius)
@@ -98,22 +141,31 @@ enum LatticeSync {
             let step = stride / period
             var angle = 0.0
             while angle < Double.pi / 2 {
-                let lattice = TileLattice(period: period, angle: angle)
+                let cosine = cos(angle), sine = sin(angle)
                 let cell = (Int(period / 4) * 45 + min(44, Int(angle * 90 / Double.pi))) * aspectSlots
-                found.append(Candidate(lattice: lattice, score: score(lattice), bucket: cell))
+                if squaresAndSmallStretches {
+                    let lattice = TileLattice(period: period, cosine: cosine, sine: sine)
+                    found.append(Candidate(lattice: lattice, score: score(lattice), bucket: cell))
+                }
                 // Aspect changes are applied along the image's axes, nearly always to an unrotated
                 // image: try stretched lattices only near the axis-aligned angles.
-                if angle < stretchAngleWindow || angle > Double.pi / 2 - stretchAngleWindow {
+                let nearAxes = angle < stretchAngleWindow || angle > Double.pi / 2 - stretchAngleWindow
+                let onAxes = angle < 0.75 * step || angle > Double.pi / 2 - 0.75 * step
+                if nearAxes {
                     for (index, aspect) in stretchedAspects.enumerated() {
-                        let stretched = TileLattice(period: period, angle: angle, aspect: aspect)
-                        found.append(Candidate(lattice: stretched, score: score(stretched), bucket: cell + index + 1))
+                        let stretch = max(aspect, 1 / aspect).squareRoot()
+                        let squashed = stretch * stretch > smallStretchLimit + 1e-9
+                        guard squashed ? onAxes && period * stretch >= periods.lowerBound && period / stretch >= minimumPeriod
+                            : squaresAndSmallStretches else { continue }
+                        let stretched = TileLattice(period: period, cosine: cosine, sine: sine, aspect: aspect)
+                        found.append(Candidate(lattice: stretched, score: score(stretched), bucket: cell + index + 1,
+                                               squashed: squashed))
                     }
                 }
                 angle += step
             }
-            period += stride
+            return stride
         }
-        return found
     }
 
     /// Non-maximum suppression in O(n): the best candidate of each neighbourhood of lattices
@@ -126,7 +178,9 @@ enum LatticeSync {
             let current = best[candidate.bucket]
             if current < 0 || candidates[Int(current)].score < candidate.score { best[candidate.bucket] = Int32(index) }
         }
-        return best.filter { $0 >= 0 }.map { candidates[Int($0)] }.sorted { $0.score > $1.score }
+        // Sorting the winners' indices, not the candidates themselves, moves 4 bytes per swap
+        // instead of 60; the (stable) order is the same.
+        return best.filter { $0 >= 0 }.sorted { candidates[Int($0)].score > candidates[Int($1)].score }.map { candidates[Int($0)] }
     }
 
     /// Least-squares refinement of a lattice from the sub-pixel positions of the autocorrelation

@@ -59,21 +59,30 @@ enum TileFold {
     static func alignments(spectrum: [ComplexFloat], norm: Double, codebook: ImageMarkCodebook) -> [Alignment] {
         let size = TileLayout.foldSize
         let fft = RealFFT.shared(shape: [size, size])
+        // One product and one correlation buffer for all eight orientations; the correlation is
+        // left unnormalised (its peak and the peak's neighbours scale alike) and the score scaled.
+        let product = AlignedComplexBuffer(count: fft.spectrumCount)
+        let correlation = AlignedFloatBuffer(count: fft.count)
         return zip(Dihedral.all, codebook.pilotSpectra).map { orientation, pilot in
-            let product = zip(spectrum, pilot).map { $0 * $1 }
-            let correlation = fft.inverse(product)
-            var best = 0
-            for i in 1..<correlation.count where correlation[i] > correlation[best] { best = i }
-            let bx = best % size, by = best / size
-            func at(_ x: Int, _ y: Int) -> Float { correlation[((y + size) % size) * size + (x + size) % size] }
-            func offset(_ minus: Float, _ centre: Float, _ plus: Float) -> Double {
-                let d = minus - 2 * centre + plus
-                return d < 0 ? Double(0.5 * (minus - plus) / d) : 0
+            product.withUnsafeMutableBufferPointer { out in
+                for i in out.indices { out[i] = spectrum[i] * pilot[i] }
             }
-            let dx = offset(at(bx - 1, by), at(bx, by), at(bx + 1, by))
-            let dy = offset(at(bx, by - 1), at(bx, by), at(bx, by + 1))
-            return Alignment(orientation: orientation, shift: SIMD2(Double(bx) + dx, Double(by) + dy),
-                             pilotScore: Double(correlation[best]) / norm)
+            fft.inverse(overwriting: product, into: correlation)
+            return correlation.withUnsafeBufferPointer { c in
+                var best = 0
+                var peak = c[0]
+                for i in 1..<c.count where c[i] > peak { best = i; peak = c[i] }
+                let bx = best % size, by = best / size
+                func at(_ x: Int, _ y: Int) -> Float { c[((y + size) % size) * size + (x + size) % size] }
+                func offset(_ minus: Float, _ centre: Float, _ plus: Float) -> Double {
+                    let d = minus - 2 * centre + plus
+                    return d < 0 ? Double(0.5 * (minus - plus) / d) : 0
+                }
+                let dx = offset(at(bx - 1, by), peak, at(bx + 1, by))
+                let dy = offset(at(bx, by - 1), peak, at(bx, by + 1))
+                return Alignment(orientation: orientation, shift: SIMD2(Double(bx) + dx, Double(by) + dy),
+                                 pilotScore: Double(peak * fft.inverseScale) / norm)
+            }
         }
     }
 

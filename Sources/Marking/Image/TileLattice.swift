@@ -6,7 +6,11 @@ struct TileLattice: Sendable, Equatable {
 
     /// A square lattice of period `period` turned by `angle` radians, stretched by `aspect` along x.
     init(period: Double, angle: Double, aspect: Double = 1) {
-        let c = cos(angle), s = sin(angle)
+        self.init(period: period, cosine: cos(angle), sine: sin(angle), aspect: aspect)
+    }
+
+    /// The same from the angle's cosine and sine (a search tries many lattices per angle).
+    init(period: Double, cosine c: Double, sine s: Double, aspect: Double = 1) {
         let stretch = SIMD2(aspect.squareRoot(), 1 / aspect.squareRoot())
         v1 = SIMD2(c, s) * period * stretch
         v2 = SIMD2(-s, c) * period * stretch
