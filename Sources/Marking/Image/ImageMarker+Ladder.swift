@@ -64,7 +64,7 @@ extension ImageMarker {
             let rung = queue.removeFirst()
             let budget = PerceptualMask.budget(activity: activity, maskingGain: rung.maskingGain)
             var (trial, energy) = MarkField.render(chips: chips, columns: rehearsal.columns, rows: rehearsal.rows,
-                                                   chipSize: chipSize, budget: budget)
+                                                   chipSize: chipSize, budget: budget.cellMeans())
             let (g, capped) = gain(energy: energy, samples: trial.count, psnr: rung.psnr)
             for i in 0..<trial.count { trial.values[i] *= g }
             let read = rehearsal.read(reducedDelta: trial, detector: detector)

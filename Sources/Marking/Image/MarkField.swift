@@ -31,8 +31,14 @@ enum MarkField {
         }
     }
 
+    /// The mark at full size under a budget and its fine ceiling (``PerceptualMask/Budget``).
     /// - Returns: the mark times the budget, and the sum of its squares (for the PSNR cap).
     /// - Complexity: O(width · height), about twenty operations per pixel.
+    static func render(chips: [Float], width: Int, height: Int, chipSize: Double,
+                       budget: PerceptualMask.Budget) -> (Plane, energy: Double) {
+        render(chips: chips, width: width, height: height, chipSize: chipSize, budget: budget.pixelBudget())
+    }
+
     static func render(chips: [Float], width: Int, height: Int, chipSize: Double,
                        budget: PerceptualMask.Grid) -> (Plane, energy: Double) {
         render(chips: chips, columns: (0..<width).map(Double.init), rows: (0..<height).map(Double.init),
