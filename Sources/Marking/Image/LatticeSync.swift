@@ -123,7 +123,7 @@ enum LatticeSync {
         while periods.lowerBound - 1.5 * Double(below.count + 1) >= squashFloor {
             below.append(periods.lowerBound - 1.5 * Double(below.count + 1))
         }
-        for period in below.reversed() { scan(period, squaresAndSmallStretches: false) }
+        for period in below.reversed() { _ = scan(period, squaresAndSmallStretches: false) }
         var period = periods.lowerBound
         while period <= periods.upperBound { period += scan(period, squaresAndSmallStretches: true) }
         return found
