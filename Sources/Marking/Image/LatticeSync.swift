@@ -40,6 +40,10 @@ enum LatticeSync {
     /// lattices to score on and pushed a scanned page's true lattice out.
     static let smallStretchLimit = 1.3
     static let squashCandidates = 2
+    /// Squashes are looked for only in pictures at most this far from square: training pipelines
+    /// squash to a square input, and a 4:3 picture put into 16:9 (1.33) is a small stretch. On a
+    /// 16:9 picture the squash search would cost a twentieth of its detection (the 1080p target).
+    static let squashFrameLimit = 1.25
     /// The most a lattice's mean period may fall under the search's lower bound: a squashed
     /// lattice's longer vector keeps the marked short side's period, its shorter one shrinks.
     static let largestStretch = stretchedAspects.max()!
@@ -69,7 +73,8 @@ enum LatticeSync {
         let maxPeriod = min(maximumPeriod, shortSide / minimumPeriodsAcross)
         guard maxPeriod > minPeriod else { return [] }
 
-        let found = coarseSearch(z: z, windows: windows, periods: minPeriod...maxPeriod)
+        let squares = Double(max(h.width, h.height)) <= squashFrameLimit * shortSide
+        let found = coarseSearch(z: z, windows: windows, periods: minPeriod...maxPeriod, squashes: squares)
         var kept = [Candidate]()
         var keptSquashed = 0
         for candidate in Self.bestPerNeighbourhood(found) {
@@ -113,14 +118,14 @@ enum LatticeSync {
     /// Scores every square lattice of the period range, and near the axes stretched ones whose
     /// longer vector lies in the range (their mean period may be down to 1/√``largestStretch`` of
     /// its lower bound, their shorter vector not under ``minimumPeriod``).
-    static func coarseSearch(z: LagScores, windows: WindowSums, periods: ClosedRange<Double>) -> [Candidate] {
+    static func coarseSearch(z: LagScores, windows: WindowSums, periods: ClosedRange<Double>, squashes: Bool = true) -> [Candidate] {
         var found = [Candidate]()
         found.reserveCapacity(Int(periods.upperBound * periods.upperBound))
         // The range's grid from its lower bound up; below it, only squashed lattices, whose longer
         // vector may still lie in the range, in steps of 1.5 px down from the bound.
         let squashFloor = max(minimumPeriod, periods.lowerBound / largestStretch.squareRoot())
         var below = [Double]()
-        while periods.lowerBound - 1.5 * Double(below.count + 1) >= squashFloor {
+        while squashes, periods.lowerBound - 1.5 * Double(below.count + 1) >= squashFloor {
             below.append(periods.lowerBound - 1.5 * Double(below.count + 1))
         }
         for period in below.reversed() { _ = scan(period, squaresAndSmallStretches: false) }
@@ -155,7 +160,7 @@ enum LatticeSync {
                     for (index, aspect) in stretchedAspects.enumerated() {
                         let stretch = max(aspect, 1 / aspect).squareRoot()
                         let squashed = stretch * stretch > smallStretchLimit + 1e-9
-                        guard squashed ? onAxes && period * stretch >= periods.lowerBound && period / stretch >= minimumPeriod
+                        guard squashed ? squashes && onAxes && period * stretch >= periods.lowerBound && period / stretch >= minimumPeriod
                             : squaresAndSmallStretches else { continue }
                         let stretched = TileLattice(period: period, cosine: cosine, sine: sine, aspect: aspect)
                         found.append(Candidate(lattice: stretched, score: score(stretched), bucket: cell + index + 1,

@@ -46,9 +46,21 @@ extension Plane {
                         let row = y * w
                         var sum = 0.0
                         for x in 0..<min(r, w) { sum += Double(src[row + x]) }
-                        for x in 0..<w {
+                        // The same sums as one loop with both bounds tested per sample, split
+                        // where the window enters and leaves the row.
+                        let entering = max(0, min(w, w - r)), leaving = min(w, r + 1)
+                        for x in 0..<min(entering, leaving) {
+                            sum += Double(src[row + x + r])
+                            dst[row + x] = Float(sum * inverse[x])
+                        }
+                        for x in min(entering, leaving)..<max(entering, leaving) {
                             if x + r < w { sum += Double(src[row + x + r]) }
                             if x - r - 1 >= 0 { sum -= Double(src[row + x - r - 1]) }
+                            dst[row + x] = Float(sum * inverse[x])
+                        }
+                        for x in max(entering, leaving)..<w {
+                            if x + r < w { sum += Double(src[row + x + r]) }
+                            sum -= Double(src[row + x - r - 1])
                             dst[row + x] = Float(sum * inverse[x])
                         }
                     }
@@ -57,13 +69,15 @@ extension Plane {
         }
         horizontal.withUnsafeBufferPointer { src in
             output.withUnsafeMutableBufferPointer { dst in
-                var sums = [Double](repeating: 0, count: w)
-                for y in 0..<min(r, h) { for x in 0..<w { sums[x] += Double(src[y * w + x]) } }
-                for y in 0..<h {
-                    if y + r < h { for x in 0..<w { sums[x] += Double(src[(y + r) * w + x]) } }
-                    if y - r - 1 >= 0 { for x in 0..<w { sums[x] -= Double(src[(y - r - 1) * w + x]) } }
-                    let inverse = 1 / Double(min(y + r, h - 1) - max(y - r, 0) + 1)
-                    for x in 0..<w { dst[y * w + x] = Float(sums[x] * inverse) }
+                var columnSums = [Double](repeating: 0, count: w)
+                columnSums.withUnsafeMutableBufferPointer { sums in
+                    for y in 0..<min(r, h) { for x in 0..<w { sums[x] += Double(src[y * w + x]) } }
+                    for y in 0..<h {
+                        if y + r < h { for x in 0..<w { sums[x] += Double(src[(y + r) * w + x]) } }
+                        if y - r - 1 >= 0 { for x in 0..<w { sums[x] -= Double(src[(y - r - 1) * w + x]) } }
+                        let inverse = 1 / Double(min(y + r, h - 1) - max(y - r, 0) + 1)
+                        for x in 0..<w { dst[y * w + x] = Float(sums[x] * inverse) }
+                    }
                 }
             }
         }
@@ -78,14 +92,28 @@ extension Plane {
         if newWidth == width && newHeight == height { return self }
         let xSpans = Self.areaSpans(from: width, to: newWidth)
         let ySpans = Self.areaSpans(from: height, to: newHeight)
+        // The column spans flattened (first tap of each output column, taps' inputs and weights in
+        // one run each): the row pass reads them for every row.
+        var spanStart = [0], tapInput = [Int](), tapWeight = [Float]()
+        for span in xSpans {
+            for (ix, weight) in span { tapInput.append(ix); tapWeight.append(weight) }
+            spanStart.append(tapInput.count)
+        }
         var rows = [Float](repeating: 0, count: newWidth * height)
         values.withUnsafeBufferPointer { src in
             rows.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<height {
-                    for (ox, span) in xSpans.enumerated() {
-                        var sum: Float = 0
-                        for (ix, weight) in span { sum += src[y * width + ix] * weight }
-                        dst[y * newWidth + ox] = sum
+                spanStart.withUnsafeBufferPointer { start in
+                    tapInput.withUnsafeBufferPointer { input in
+                        tapWeight.withUnsafeBufferPointer { weight in
+                            for y in 0..<height {
+                                let row = y * width
+                                for ox in 0..<newWidth {
+                                    var sum: Float = 0
+                                    for t in start[ox]..<start[ox + 1] { sum += src[row + input[t]] * weight[t] }
+                                    dst[y * newWidth + ox] = sum
+                                }
+                            }
+                        }
                     }
                 }
             }
