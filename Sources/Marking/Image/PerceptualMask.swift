@@ -101,8 +101,7 @@ enum PerceptualMask {
             guard let ceiling else { return cells }
             var means = cells
             let gw = cells.values.width, gh = cells.values.height, fw = ceiling.values.width, fh = ceiling.values.height
-            let f = ceiling.block, b = cells.block
-            let cellColumn = (0..<fw).map { min(($0 * f + f / 2) / b, gw - 1) }
+            let cellColumn = (0..<fw).map { PerceptualMask.cell(ofFine: $0, ceiling.block, in: cells.block, count: gw) }
             var sums = [Float](repeating: 0, count: cells.values.count), counts = sums
             ceiling.values.values.withUnsafeBufferPointer { c in
                 cells.values.values.withUnsafeBufferPointer { g in
@@ -110,7 +109,7 @@ enum PerceptualMask {
                         counts.withUnsafeMutableBufferPointer { counts in
                             cellColumn.withUnsafeBufferPointer { cellColumn in
                                 for fy in 0..<fh {
-                                    let row = min((fy * f + f / 2) / b, gh - 1) * gw
+                                    let row = PerceptualMask.cell(ofFine: fy, ceiling.block, in: cells.block, count: gh) * gw
                                     for fx in 0..<fw {
                                         let cell = row + cellColumn[fx]
                                         sums[cell] += min(g[cell], c[fy * fw + fx])
@@ -141,7 +140,8 @@ enum PerceptualMask {
     /// target), mean PSNR 43.4, 43.6, 43.7 dB; `ImageLab --full` 509, 508, 508 of 528.
     static let fineCeilingFactor: Float = 1.5
 
-    /// Each cell's masking activity (texture RMS, limited by its neighbours), on the budget's grid.
+    /// Each cell's masking activity (texture RMS, limited by its neighbours) on the budget's grid,
+    /// and on large images the fine cells' own, as masking factors (see ``Activity``).
     static func activity(luma: Plane, chipSize: Double) -> Activity {
         let block = max(2, Int(chipSize / 2))
         let gw = (luma.width + block - 1) / block, gh = (luma.height + block - 1) / block
@@ -214,15 +214,15 @@ enum PerceptualMask {
             // own (the rendered budget interpolates between them); elsewhere it is left unbounded,
             // which spares most textured fine cells the power function.
             let largest = activity.extreme3x3(max)
-            let gw = activity.width, gh = activity.height, f = ceiling.block
-            let cellColumn = (0..<ceiling.values.width).map { min(($0 * f + f / 2) / block, gw - 1) }
+            let gw = activity.width, gh = activity.height
+            let cellColumn = (0..<ceiling.values.width).map { cell(ofFine: $0, ceiling.block, in: block, count: gw) }
             for fy in 0..<ceiling.values.height {
-                let row = min((fy * f + f / 2) / block, gh - 1) * gw
+                let row = cell(ofFine: fy, ceiling.block, in: block, count: gh) * gw
                 for fx in 0..<ceiling.values.width {
                     let i = fy * ceiling.values.width + fx
                     let texture = fineCeilingFactor * ceiling.values.values[i]
                     ceiling.values.values[i] = texture >= largest.values[row + cellColumn[fx]] ? Self.unbounded
-                        : exp(exponent * log(1 + texture / maskingOnset))
+                        : maskingFactor(texture)
                 }
             }
             fine = ceiling
@@ -250,13 +250,18 @@ enum PerceptualMask {
         return Budget(cells: cells, ceiling: ceiling)
     }
 
-    /// (1 + activity / onset)^exponent, elementwise.
+    /// (1 + activity / onset)^exponent: the gain-1 budget over the flat amplitude.
+    static func maskingFactor(_ activity: Float) -> Float {
+        exp(exponent * log(1 + activity / maskingOnset))
+    }
+
     static func maskingFactors(_ activity: Plane) -> Plane {
-        var factors = activity
-        for i in 0..<factors.count {
-            factors.values[i] = exp(exponent * log(1 + activity.values[i] / maskingOnset))
-        }
-        return factors
+        Plane(width: activity.width, height: activity.height, values: activity.values.map(maskingFactor))
+    }
+
+    /// The cell (along one axis, of `count`) holding the centre of fine cell `index`.
+    static func cell(ofFine index: Int, _ fineBlock: Int, in block: Int, count: Int) -> Int {
+        min((index * fineBlock + fineBlock / 2) / block, count - 1)
     }
 
     /// A masking factor no budget reaches: a fine cell whose ceiling cannot bind.
