@@ -32,7 +32,9 @@ public struct ImageDetector: Sendable {
     /// three keys: 1 479 of 1 584 with 4, 1 483 with 1; training chain 50 → 54 of 72).
     public static let testedAlignments = 1
     /// A squashed lattice's alignment is ranked by its pilot score times this: the squash search
-    /// adds candidates whose best noise alignments would otherwise outrank a weak true one.
+    /// adds candidates whose best noise alignments would otherwise outrank a weak true one
+    /// (`ImageLab`, 10 attacks × 24 images: 188 of 240 at 1, 189 at 0.9 and at 0.8, as without
+    /// the squash search). The pilot alone still chooses, so the false-positive model holds.
     static let squashedPilotHandicap = 0.9
 
     /// Looks for the mark in `image` (any size; colour or gray; only luma is used).

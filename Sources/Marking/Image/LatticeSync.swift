@@ -37,7 +37,8 @@ enum LatticeSync {
     }()
     /// Stretches beyond this (squashes) compete for their own ``squashCandidates`` places in the
     /// shortlist: among all candidates, a host's text lines or stripes find more near-axis
-    /// lattices to score on and pushed a scanned page's true lattice out.
+    /// lattices to score on and pushed a scanned page's true lattice out. Two places: the 24
+    /// marked corpus images squashed to 224² + JPEG 90 found 21 with one, 23 with two or three.
     static let smallStretchLimit = 1.3
     static let squashCandidates = 2
     /// Squashes are looked for only in pictures at most this far from square: training pipelines
