@@ -48,6 +48,9 @@ enum LatticeSync {
     /// The most a lattice's mean period may fall under the search's lower bound: a squashed
     /// lattice's longer vector keeps the marked short side's period, its shorter one shrinks.
     static let largestStretch = stretchedAspects.max()!
+    /// Per stretched aspect: √(its stretch along the longer axis), and whether it is a squash.
+    static let stretchRoots = stretchedAspects.map { max($0, 1 / $0).squareRoot() }
+    static let isSquash = stretchedAspects.map { max($0, 1 / $0) > smallStretchLimit + 1e-9 }
     static let stretchAngleWindow = 3 * Double.pi / 180
     static let aspectSlots = 1 + stretchedAspects.count
 
@@ -119,7 +122,7 @@ enum LatticeSync {
     /// Scores every square lattice of the period range, and near the axes stretched ones whose
     /// longer vector lies in the range (their mean period may be down to 1/√``largestStretch`` of
     /// its lower bound, their shorter vector not under ``minimumPeriod``).
-    static func coarseSearch(z: LagScores, windows: WindowSums, periods: ClosedRange<Double>, squashes: Bool = true) -> [Candidate] {
+    static func coarseSearch(z: LagScores, windows: WindowSums, periods: ClosedRange<Double>, squashes: Bool) -> [Candidate] {
         var found = [Candidate]()
         found.reserveCapacity(Int(periods.upperBound * periods.upperBound))
         // The range's grid from its lower bound up; below it, only squashed lattices, whose longer
@@ -159,8 +162,7 @@ enum LatticeSync {
                 let onAxes = angle < 0.75 * step || angle > Double.pi / 2 - 0.75 * step
                 if nearAxes {
                     for (index, aspect) in stretchedAspects.enumerated() {
-                        let stretch = max(aspect, 1 / aspect).squareRoot()
-                        let squashed = stretch * stretch > smallStretchLimit + 1e-9
+                        let stretch = stretchRoots[index], squashed = isSquash[index]
                         guard squashed ? squashes && onAxes && period * stretch >= periods.lowerBound && period / stretch >= minimumPeriod
                             : squaresAndSmallStretches else { continue }
                         let stretched = TileLattice(period: period, cosine: cosine, sine: sine, aspect: aspect)

@@ -36,13 +36,8 @@ enum MarkField {
     /// - Complexity: O(width · height), about twenty operations per pixel.
     static func render(chips: [Float], width: Int, height: Int, chipSize: Double,
                        budget: PerceptualMask.Budget) -> (Plane, energy: Double) {
-        render(chips: chips, width: width, height: height, chipSize: chipSize, budget: budget.pixelBudget())
-    }
-
-    static func render(chips: [Float], width: Int, height: Int, chipSize: Double,
-                       budget: PerceptualMask.Grid) -> (Plane, energy: Double) {
         render(chips: chips, columns: (0..<width).map(Double.init), rows: (0..<height).map(Double.init),
-               chipSize: chipSize, budget: budget)
+               chipSize: chipSize, budget: budget.pixelBudget())
     }
 
     /// The same field sampled at the pixel positions `columns` × `rows` (fractional, in the

@@ -59,7 +59,6 @@ extension Plane {
                             dst[row + x] = Float(sum * inverse[x])
                         }
                         for x in max(entering, leaving)..<w {
-                            if x + r < w { sum += Double(src[row + x + r]) }
                             sum -= Double(src[row + x - r - 1])
                             dst[row + x] = Float(sum * inverse[x])
                         }
