@@ -42,6 +42,9 @@ struct ImageMarkTests {
         // Padded to a square (img2dataset's default resize): the picture, not the canvas, sets the
         // working scale; before, 19 of 24 corpus images were lost to the padding.
         ("plasma_forest_path.jpg", "border:512,jpeg:90"),
+        // A 512² image at a quarter: chips of one pixel on the pixel grid, 1-px autocorrelation
+        // peaks at a 32-px period (the lattice search's window scores must not jump there).
+        ("skimage_camera_gray.png", "resize:0.25"),
     ])
     func payloadSurvives(name: String, attack: String) throws {
         let (_, embedding) = try Self.marked(name)

@@ -91,6 +91,29 @@ struct ImageSyncTests {
         #expect(abs(sync.tilePeriod - expectedPeriod) / expectedPeriod < 0.01, "period \(sync.tilePeriod), expected \(expectedPeriod)")
     }
 
+    /// Lattice scores change continuously with the peak width hypothesised (half a chip): the
+    /// search compares neighbouring periods, and a jump in scale where the window grows made the
+    /// periods on one side of it win.
+    @Test func windowScoreIsContinuousInThePeakWidth() {
+        var plane = Plane(width: 41, height: 41)
+        var state: UInt64 = 3
+        for i in 0..<plane.count {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            plane.values[i] = Float(state >> 40) / Float(1 << 24) - 0.5
+        }
+        plane[20, 20] = 9
+        let scores = LagScores(plane: plane, maxLagX: 20, maxLagY: 20)
+        let windows = WindowSums(plane)
+        let lag = SIMD2<Double>(0.2, -0.1)
+        for width in [0.5, 1.0, 1.5, 2.0, 2.5] {
+            let below = windows.score(scores, lag, halfWidth: width - 1e-6)
+            let at = windows.score(scores, lag, halfWidth: width)
+            #expect(abs(below - at) < 1e-4, "half-width \(width): \(below) → \(at)")
+        }
+        // A one-pixel peak scores highest at a point, less as the window spreads over noise.
+        #expect(windows.score(scores, lag, halfWidth: 0) > windows.score(scores, lag, halfWidth: 1))
+    }
+
     /// The peak fit may not turn a lattice into two nearly parallel vectors: folding on one
     /// overflowed the fixed-point tile coordinates and crashed detection (seen on a 256² crop of a
     /// corpus photo while trying another whitening).

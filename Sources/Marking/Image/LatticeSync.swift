@@ -10,7 +10,7 @@ import Spectral
 ///   whitened image ──FFT──▶ |X|² ──÷ local mean of |X|²──IFFT──▶ autocorrelation A(τ)
 ///                  ──÷ noise level──▶ z(τ)
 ///   coarse:    every square lattice (period P ≥ short side / 4, angle θ) in ~1-px steps, plus
-///              stretched ones near the axes, scored by z summed over chip-sized windows at
+///              stretched ones near the axes, scored by z summed over half-chip windows at
 ///              v1, v2, v1+v2, v1−v2 (summed-area table)
 ///   shortlist: best per (period, angle, aspect) neighbourhood, distinct lattices, plus the
 ///              index-2 superlattices of the strongest
@@ -139,14 +139,14 @@ enum LatticeSync {
 
         /// Scores the lattices of one period; returns the step to the next period.
         func scan(_ period: Double, squaresAndSmallStretches: Bool) -> Double {
-            let radius = min(4, Int((period / 64).rounded()))
+            let halfChip = min(4, period / 64)
             func score(_ lattice: TileLattice) -> Double {
-                windows.score(z, lattice.v1, radius: radius) + windows.score(z, lattice.v2, radius: radius)
-                    + 0.7 * (windows.score(z, lattice.point(1, 1), radius: radius)
-                             + windows.score(z, lattice.point(1, -1), radius: radius))
+                windows.score(z, lattice.v1, halfWidth: halfChip) + windows.score(z, lattice.v2, halfWidth: halfChip)
+                    + 0.7 * (windows.score(z, lattice.point(1, 1), halfWidth: halfChip)
+                             + windows.score(z, lattice.point(1, -1), halfWidth: halfChip))
             }
             // Steps of about one pixel at v1, 1.5 where the window already spans ±1 px.
-            let stride = radius == 0 ? 1.0 : 1.5
+            let stride = halfChip < 0.5 ? 1.0 : 1.5
             let step = stride / period
             var angle = 0.0
             while angle < Double.pi / 2 {
@@ -318,6 +318,7 @@ struct WindowSums {
     }
 
     /// Sum over the (2r+1)² window centred on (x, y), clipped to the plane.
+    @inline(__always)
     func sum(x: Int, y: Int, radius r: Int) -> Double {
         let x0 = max(0, x - r), x1 = min(width, x + r + 1), y0 = max(0, y - r), y1 = min(height, y + r + 1)
         guard x0 < x1, y0 < y1 else { return 0 }
@@ -325,13 +326,25 @@ struct WindowSums {
         return table[y1 * w + x1] - table[y0 * w + x1] - table[y1 * w + x0] + table[y0 * w + x0]
     }
 
-    /// The lattice score at a real lag: bilinear z for radius 0, else the window sum around the
-    /// nearest lag divided by the window's side.
-    func score(_ z: LagScores, _ lag: SIMD2<Double>, radius: Int) -> Double {
-        if radius == 0 { return z.sample(z.plane, lag) }
+    /// The lattice score at a real lag for a peak about `halfWidth` pixels wide on each side (half a
+    /// chip): between the windows of radius ⌊halfWidth⌋ and one more, linearly by the fraction, so
+    /// that neighbouring periods are scored on one scale. Radius 0 is the bilinear z; a window's
+    /// sum around the nearest lag is divided by its side (pure noise keeps unit scale).
+    ///
+    /// Why blended: with the radius rounded, the score's scale jumped where it changed. A 512² image
+    /// shrunk to a quarter has 1-px chips on the pixel grid and 1-px peaks at a 32-px period, the
+    /// first period scored with a 3 × 3 window; its lattice lost to 31-px ones scored at a point
+    /// (the standard suite, 24 images: resize 0.25 16 → 18, resize 0.5 22 → 24).
+    @inline(__always)
+    func score(_ z: LagScores, _ lag: SIMD2<Double>, halfWidth: Double) -> Double {
+        let radius = Int(halfWidth), upper = halfWidth - Double(radius)
         let x = Int((lag.x + Double(z.maxLagX)).rounded()), y = Int((lag.y + Double(z.maxLagY)).rounded())
-        guard x >= 0, y >= 0, x < width, y < height else { return 0 }
-        return sum(x: x, y: y, radius: radius) / Double(2 * radius + 1)
+        func window(_ r: Int) -> Double {
+            guard x >= 0, y >= 0, x < width, y < height else { return 0 }
+            return sum(x: x, y: y, radius: r) / Double(2 * r + 1)
+        }
+        let low = radius == 0 ? z.sample(z.plane, lag) : window(radius)
+        return upper == 0 ? low : low + upper * (window(radius + 1) - low)
     }
 }
 
