@@ -9,7 +9,7 @@ import Spectral
 /// ```
 ///   whitened image ──FFT──▶ |X|² ──÷ local mean of |X|²──IFFT──▶ autocorrelation A(τ)
 ///                  ──÷ noise level──▶ z(τ)
-///   coarse:    every square lattice (period P ≥ short side / 4, angle θ) in ~1-px steps, plus
+///   coarse:    every square lattice (period P ≥ short side / 4, angle θ) in ~half-chip steps, plus
 ///              stretched ones near the axes, scored by z summed over half-chip windows at
 ///              v1, v2, v1+v2, v1−v2 (summed-area table)
 ///   shortlist: best per (period, angle, aspect) neighbourhood, distinct lattices, plus the
@@ -145,8 +145,11 @@ enum LatticeSync {
                     + 0.7 * (windows.score(z, lattice.point(1, 1), halfWidth: halfChip)
                              + windows.score(z, lattice.point(1, -1), halfWidth: halfChip))
             }
-            // Steps of about one pixel at v1, 1.5 where the window already spans ±1 px.
-            let stride = halfChip < 0.5 ? 1.0 : 1.5
+            // Steps of about one pixel at v1; where the window spans ±r px, r + ½ (at least 1.5): a
+            // peak between two steps still falls in one of their windows. Against a fixed 1.5 the
+            // larger periods (crops) take about half the lattices: a 1080p detection 5.5 → 5.1 ms
+            // of analysis, and the standard suite and ImageLab --full the same or better.
+            let stride = halfChip < 0.5 ? 1.0 : max(1.5, halfChip + 0.5)
             let step = stride / period
             var angle = 0.0
             while angle < Double.pi / 2 {
