@@ -34,6 +34,8 @@ extension Attack {
         row("center-crop", "center-crop:WxH", "size", "pixels", .image, "keep the centred W×H rectangle"),
         row("resize-to", "resize-to:WxH", "size", "pixels", .image,
             "scale to exactly W×H, ignoring the aspect ratio (a training squash)"),
+        row("blur-fill", "blur-fill:WxH", "frame", "pixels", .image,
+            "fit inside W×H, centred on a blurred enlarged copy (social-media padding)"),
         row("rotate", "rotate:DEG[:crop]", "angle", "degrees, counter-clockwise", .image,
             "rotate about the centre (bicubic), black corners; :crop cuts them off"),
         row("flip", "flip", "", "", .image, "mirror left to right"),

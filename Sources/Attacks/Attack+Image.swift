@@ -37,6 +37,16 @@ extension Attack {
             return ImageGeometry.centerCrop(image, width: width, height: height)
         case let .resizeTo(width, height):
             return ImageResampling.resize(image, width: width, height: height)
+        case let .blurFill(width, height):
+            let fit = min(Double(width) / Double(image.width), Double(height) / Double(image.height))
+            let cover = max(Double(width) / Double(image.width), Double(height) / Double(image.height))
+            let picture = ImageResampling.resize(image, width: min(width, Self.scaled(image.width, fit)),
+                                                 height: min(height, Self.scaled(image.height, fit)))
+            let enlarged = ImageResampling.resize(image, width: max(width, Self.scaled(image.width, cover)),
+                                                  height: max(height, Self.scaled(image.height, cover)))
+            let background = ImageBlur.gaussianBlur(ImageGeometry.centerCrop(enlarged, width: width, height: height),
+                                                    sigma: Double(min(width, height)) / 40)
+            return ImageGeometry.pasted(picture, centredOn: background)
         case let .rotate(degrees, cropToValid):
             return ImageRotation.rotate(image, degrees: degrees, cropToValid: cropToValid)
         case .flip:

@@ -36,6 +36,10 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
     /// Scale to exactly `width × height` (Lanczos-3, antialiased), ignoring the aspect ratio: the
     /// fixed-size resize of many training pipelines (torchvision's `Resize((256, 256))`).
     case resizeTo(width: Int, height: Int)
+    /// Fit the picture inside `width × height` (Lanczos-3), centred on a copy of itself scaled to
+    /// cover the frame and blurred (Gaussian, σ = the frame's short side / 40): how social media
+    /// pad a photo to a square or a 9:16 frame.
+    case blurFill(width: Int, height: Int)
     /// Rotate counter-clockwise about the centre (bicubic), same canvas, uncovered corners black;
     /// with `cropToValid`, then crop to the largest centred rectangle of the original aspect ratio
     /// that holds no corner pixels.
@@ -103,7 +107,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
     /// The kind of media the attack works on; `nil` for `noise`, which works on both.
     public var mediaKind: MediaKind? {
         switch self {
-        case .jpeg, .png, .webp, .resize, .resizeShort, .border, .crop, .centerCrop, .resizeTo, .rotate, .flip,
+        case .jpeg, .png, .webp, .resize, .resizeShort, .border, .crop, .centerCrop, .resizeTo, .blurFill, .rotate, .flip,
              .aspect, .blur, .median, .brightness, .contrast, .gamma:
             .image
         case .mp3, .ogg, .opus, .aac, .resample, .lowpass, .highpass, .audioNoise, .volume, .excerpt,
@@ -131,6 +135,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case .crop: "crop"
         case .centerCrop: "center-crop"
         case .resizeTo: "resize-to"
+        case .blurFill: "blur-fill"
         case .rotate: "rotate"
         case .flip: "flip"
         case .aspect: "aspect"
@@ -173,6 +178,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case let .crop(area): "crop:\(f(area))"
         case let .centerCrop(width, height): "center-crop:\(width)x\(height)"
         case let .resizeTo(width, height): "resize-to:\(width)x\(height)"
+        case let .blurFill(width, height): "blur-fill:\(width)x\(height)"
         case let .rotate(degrees, crop): "rotate:\(f(degrees))" + (crop ? ":crop" : "")
         case .flip: "flip"
         case let .aspect(factor): "aspect:\(f(factor))"

@@ -48,6 +48,12 @@ private struct SpecReader {
                 throw .invalidParameter("resize-to size must be at most 65536x65536, not \(width)x\(height)")
             }
             attack = .resizeTo(width: width, height: height)
+        case "blur-fill":
+            let (width, height) = try size(1)
+            guard width <= 65_536, height <= 65_536 else {
+                throw .invalidParameter("blur-fill size must be at most 65536x65536, not \(width)x\(height)")
+            }
+            attack = .blurFill(width: width, height: height)
         case "rotate":
             return try rotate()
         case "flip":

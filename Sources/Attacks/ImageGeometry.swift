@@ -48,6 +48,27 @@ enum ImageGeometry {
         return image.replacing(width: width, height: height, planes: planes)
     }
 
+    /// `image` centred on `background` (at least its size), which it replaces where it lies; the
+    /// extra pixel of an odd margin goes to the right or bottom. Planes beyond the background's
+    /// are not added.
+    /// - Complexity: O(background pixels · planes).
+    static func pasted(_ image: PlanarImage, centredOn background: PlanarImage) -> PlanarImage {
+        precondition(background.width >= image.width && background.height >= image.height, "the picture must fit")
+        let x0 = (background.width - image.width) / 2, y0 = (background.height - image.height) / 2
+        var out = background
+        for (index, plane) in image.planes.enumerated() where index < out.planes.count {
+            plane.withUnsafeBufferPointer { input in
+                out.planes[index].withUnsafeMutableBufferPointer { output in
+                    for row in 0..<image.height {
+                        (output.baseAddress! + (y0 + row) * background.width + x0)
+                            .update(from: input.baseAddress! + row * image.width, count: image.width)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
     /// Left and right swapped.
     /// - Complexity: O(pixels · planes).
     static func flipHorizontally(_ image: PlanarImage) -> PlanarImage {

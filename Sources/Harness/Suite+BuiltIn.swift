@@ -44,9 +44,13 @@ extension Suite {
         // `Resize((256, 256))`): a 16:9 picture's tiles become 1.78 times taller than wide.
         let squash = [SuiteAttack("resize-to:256x256,jpeg:75", label: "squash to 256², JPEG 75", media: .image),
                       SuiteAttack("resize-to:512x512,jpeg:85", label: "squash to 512², JPEG 85", media: .image)]
+        // Nor is social media's padding of a photo to a square or a 9:16 frame with a blurred,
+        // enlarged copy of itself.
+        let blurFill = [SuiteAttack("blur-fill:1080x1080,jpeg:85", label: "blur-fill to 1080², JPEG 85", media: .image),
+                        SuiteAttack("blur-fill:1080x1920,jpeg:85", label: "blur-fill to 9:16, JPEG 85", media: .image)]
         return plain + [SuiteAttack(trainingChain, label: "training chain", media: .image)] + more
             + [SuiteAttack("resize:0.75,crop:0.8,jpeg:75", label: "resize+crop+JPEG", media: .image)] + webp + border + squash
-            + stretch
+            + blurFill + stretch
     }()
 
     static let standardAudioAttacks: [SuiteAttack] = {

@@ -115,7 +115,7 @@ public struct SweepDefinition: Sendable, Equatable, Codable {
 
 extension Attack {
     /// The attack's main parameter, the natural x value on a strength curve; `nil` for attacks
-    /// without one (`flip`, `png`, `mono`, `invert`, `center-crop`, `resize-to`).
+    /// without one (`flip`, `png`, `mono`, `invert`, `center-crop`, `resize-to`, `blur-fill`).
     var strength: Double? {
         switch self {
         case let .jpeg(quality), let .webp(quality): Double(quality)
@@ -137,7 +137,7 @@ extension Attack {
         case let .volume(gain): gain
         case let .excerpt(seconds), let .surround(seconds): seconds
         case let .shift(samples): Double(samples)
-        case .png, .centerCrop, .resizeTo, .flip, .mono, .invert: nil
+        case .png, .centerCrop, .resizeTo, .blurFill, .flip, .mono, .invert: nil
         }
     }
 }

@@ -76,6 +76,23 @@ struct ImageGeometryAttackTests {
         #expect(column[50..<250].allSatisfy { abs($0 - 0.25) < 1e-5 })
     }
 
+    @Test("blur-fill fits the picture in the frame, centred, on a blurred copy of itself")
+    func blurFillCentresThePictureOnABlurredCopy() throws {
+        let image = AttackFixtures.randomImage(width: 320, height: 180, model: .gray, seed: 5)
+        let attacked = try Attack.blurFill(width: 200, height: 200).apply(to: image, seed: 0)
+        #expect(attacked.width == 200 && attacked.height == 200)
+        // The picture, 200 × 113, keeps its (downscaled) texture in rows 43 … 155; the fill above and below it
+        // is the same texture enlarged and blurred (σ 5 px): nearly flat, and not constant.
+        func rowDeviation(_ y: Int) -> Double {
+            AttackMeasure.standardDeviation(Array(attacked.planes[0][(y * 200)..<(y * 200 + 200)]))
+        }
+        let picture = rowDeviation(100)
+        #expect(picture > 0.1)
+        #expect(rowDeviation(5) < picture / 4 && rowDeviation(195) < picture / 4, "\(rowDeviation(5)) \(rowDeviation(195)) \(picture)")
+        #expect(rowDeviation(5) > 0)
+        #expect(try Attack(parsing: "blur-fill:1080x1920") == .blurFill(width: 1080, height: 1920))
+    }
+
     @Test("resize: a constant image stays constant", arguments: [0.3, 0.5, 0.77, 1.7])
     func constantStaysConstant(factor: Double) throws {
         let image = AttackFixtures.constantImage(width: 61, height: 47, value: 0.37)

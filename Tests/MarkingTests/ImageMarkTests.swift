@@ -45,6 +45,9 @@ struct ImageMarkTests {
         // A 512² image at a quarter: chips of one pixel on the pixel grid, 1-px autocorrelation
         // peaks at a 32-px period (the lattice search's window scores must not jump there).
         ("skimage_camera_gray.png", "resize:0.25"),
+        // Padded to a square on a blurred copy of itself (social media): the picture inside the
+        // fill is read as its own view; before, 5 of 24 corpus images were found.
+        ("plasma_forest_path.jpg", "blur-fill:1080x1080,jpeg:85"),
     ])
     func payloadSurvives(name: String, attack: String) throws {
         let (_, embedding) = try Self.marked(name)

@@ -1,3 +1,4 @@
+import Foundation
 import Media
 import Testing
 
@@ -39,6 +40,51 @@ struct ContentBoundsTests {
         #expect(bounds.width == 300 && bounds.height >= 190, "\(bounds)")
         let flat = PlanarImage(width: 300, height: 200, colorModel: .gray, planes: [[Float](repeating: 0.3, count: 300 * 200)])
         #expect(flat.contentBounds() == whole)
+    }
+
+    /// A textured picture centred on a smooth (blurred) fill on two sides: the fill is found on
+    /// both sides, within the few lines where the blur meets the picture.
+    @Test(arguments: [(false, 320, 480), (true, 480, 320)])
+    func findsThePictureInsideABlurredFill(sideways: Bool, width: Int, height: Int) throws {
+        // Fill: a slow gradient with gentle waves (no curvature to speak of); picture: noise.
+        let band = (sideways ? width : height) / 4
+        var values = [Float](repeating: 0, count: width * height)
+        var state: UInt64 = 11
+        for y in 0..<height {
+            for x in 0..<width {
+                let along = Float(sideways ? x : y), across = Float(sideways ? y : x)
+                let inFill = Int(along) < band || Int(along) >= (sideways ? width : height) - band
+                if inFill {
+                    let ramp: Float = 0.2 * along / Float(sideways ? width : height)
+                    let wave: Float = 0.05 * sin(across / 40)
+                    values[y * width + x] = 0.3 + ramp + wave
+                } else {
+                    state = state &* 6364136223846793005 &+ 1442695040888963407
+                    values[y * width + x] = 0.2 + 0.6 * Float(state >> 40) / Float(1 << 24)
+                }
+            }
+        }
+        let image = PlanarImage(width: width, height: height, colorModel: .gray, planes: [values])
+        let bounds = try #require(image.fillBounds())
+        let start = sideways ? bounds.x : bounds.y, length = sideways ? bounds.width : bounds.height
+        let side = sideways ? width : height
+        #expect(abs(start - band) <= 2 && abs(length - (side - 2 * band)) <= 4, "\(bounds)")
+        #expect(image.pictureBounds() == bounds)
+    }
+
+    /// One smooth band (a sky above a landscape), or an image smooth everywhere, is not fill.
+    @Test func aSkyOrASmoothImageIsNotFill() {
+        let width = 400, height = 300
+        var state: UInt64 = 5
+        let sky = (0..<(width * height)).map { i -> Float in
+            let y = i / width
+            guard y >= 90 else { return 0.6 + 0.001 * Float(y) }
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return 0.2 + 0.5 * Float(state >> 40) / Float(1 << 24)
+        }
+        #expect(PlanarImage(width: width, height: height, colorModel: .gray, planes: [sky]).fillBounds() == nil)
+        let gradient = (0..<(width * height)).map { Float($0 % width) / Float(width) }
+        #expect(PlanarImage(width: width, height: height, colorModel: .gray, planes: [gradient]).fillBounds() == nil)
     }
 
     @Test func lossyNoiseInTheBorderIsTolerated() {

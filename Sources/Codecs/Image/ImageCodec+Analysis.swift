@@ -28,7 +28,7 @@ extension ImageCodec {
         guard denominator > 1 else { return image }
         // The picture inside a uniform border (padding to a square, letterbox) must keep the short
         // side, not only the canvas: decode it again at a finer scale when it did not.
-        let content = image.contentBounds()
+        let content = image.pictureBounds()
         let decodedShortSide = min(content.width, content.height)
         guard decodedShortSide < minimumShortSide else { return image }
         // The picture's short side in the file's pixels, and the coarsest scale that keeps it.

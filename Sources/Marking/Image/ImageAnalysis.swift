@@ -41,7 +41,7 @@ public struct ImageAnalysis: Sendable {
     public init(_ image: PlanarImage) {
         let luma = Luminance.plane(of: image)
         let whole = PixelRect(x: 0, y: 0, width: image.width, height: image.height)
-        let content = image.contentBounds()
+        let content = image.pictureBounds()
         var rects = [whole]
         if content != whole, min(content.width, content.height) >= ImageMarker.minimumShortSide { rects.append(content) }
         views = rects.map { rect in
