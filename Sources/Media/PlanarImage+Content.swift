@@ -94,9 +94,10 @@ extension PlanarImage {
     /// of itself, as social media pad a photo to a square or a 9:16 frame. A line (row or column)
     /// is fill when its mean absolute second difference along it is under a fifth of the 80th
     /// percentile line's: the blur leaves gradients but no curvature (0.4–0.8 levels a pixel on
-    /// four blur-filled corpus photos at 270 px, 5–23 in their pictures). Both bands must span at least
-    /// ``fillMinimumBand`` of the side and differ by at most a third (the blur of a flat part of the picture reaches into the fill), and the picture between
-    /// them must hold detail: one smooth band (a sky), or a smooth image, is not fill.
+    /// four blur-filled corpus photos at 270 px, 5–23 in their pictures). Both bands must span at
+    /// least ``fillMinimumBand`` of the side and differ by at most a third (the blur of a flat part
+    /// of the picture reaches into the fill), and the picture between them must hold detail: one
+    /// smooth band (a sky), or a smooth image, is not fill.
     /// - Returns: `nil` when there is no such fill.
     /// - Complexity: O(pixels).
     public func fillBounds() -> PixelRect? {
@@ -173,4 +174,3 @@ extension PlanarImage {
     public static let fillCurvatureFraction: Float = 0.2
     public static let fillReferenceQuantile = 0.8
 }
-

@@ -6,8 +6,8 @@ extension ImageCodec {
     /// `minimumShortSide`, which skips most of the inverse DCT and all of the chroma work. A
     /// detector that reads only low frequencies (the image mark) loses nothing by it.
     ///
-    /// The smallest size is chosen for the picture, not the canvas: when a uniform border (see
-    /// ``Media/PlanarImage/contentBounds(tolerance:)``) leaves the picture's short side under
+    /// The smallest size is chosen for the picture, not the canvas: when a uniform border or a
+    /// blurred fill (see ``Media/PlanarImage/pictureBounds()``) leaves the picture's short side under
     /// `minimumShortSide`, the JPEG is decoded once more at a finer scale.
     ///
     /// The returned image's ``ImageMetadata/decodeScaleDenominator`` says how much smaller it is
@@ -26,7 +26,7 @@ extension ImageCodec {
         let image = try decode(bytes, options: ImageDecodeOptions(maxPixels: maxPixels, jpegScaleDenominator: denominator,
                                                                   luminanceOnly: true))
         guard denominator > 1 else { return image }
-        // The picture inside a uniform border (padding to a square, letterbox) must keep the short
+        // The picture inside a border or fill (padding to a square, letterbox) must keep the short
         // side, not only the canvas: decode it again at a finer scale when it did not.
         let content = image.pictureBounds()
         let decodedShortSide = min(content.width, content.height)

@@ -25,8 +25,9 @@ public struct ImageAnalysis: Sendable {
     }
 
     /// The whole image, and, when a uniform border surrounds the picture (letterbox, padding to a
-    /// square — img2dataset's default resize), the picture alone, brought to the working size by
-    /// its own short side. Both are read: a product photo on a plain background is marked to its
+    /// square — img2dataset's default resize) or a blurred fill pads it on two sides (social
+    /// media's square and 9:16 frames; ``Media/PlanarImage/pictureBounds()``), the picture alone,
+    /// brought to the working size by its own short side. Both are read: a product photo on a plain background is marked to its
     /// edges, and stripping its marked background lost it (a 600² product on a 2400² white canvas:
     /// found whole, not alone); a 16:9 photo padded to 512² is found only alone (19 of 24 corpus
     /// images were lost to padding). The detector charges a factor for the views read.
@@ -37,7 +38,7 @@ public struct ImageAnalysis: Sendable {
 
     /// Analyses `image` (any size; colour or gray; only luma is used).
     /// - Complexity: O(pixels) to reduce the image, then about O(n log n) on a ~256-px working
-    ///   image (twice for an image with a uniform border).
+    ///   image (twice for an image with a border or a fill).
     public init(_ image: PlanarImage) {
         let luma = Luminance.plane(of: image)
         let whole = PixelRect(x: 0, y: 0, width: image.width, height: image.height)
