@@ -110,6 +110,7 @@ extension PlanarImage {
         let w = width / k, h = height / k
         guard w >= 16, h >= 16 else { return nil }
         var rows = [Float](repeating: 0, count: h), columns = [Float](repeating: 0, count: w)
+        var rowsEither = rows, columnsEither = columns
         var scratch = [Float](repeating: 0, count: w * h)
         scratch.withUnsafeMutableBufferPointer { small in
             let scale = 1 / Float(k * k * colorPlanes.count)
@@ -126,22 +127,35 @@ extension PlanarImage {
                     }
                 }
             }
-            // Mean |x[i−1] − 2x[i] + x[i+1]| along each row and each column.
-            rows.withUnsafeMutableBufferPointer { rows in
-                for y in 0..<h {
-                    let line = small.baseAddress! + y * w
-                    var sum: Float = 0
-                    for x in 1..<(w - 1) { sum += abs(line[x - 1] - 2 * line[x] + line[x + 1]) }
-                    rows[y] = sum / Float(w - 2)
+            // Per row and per column, the mean |x[i−1] − 2x[i] + x[i+1]| along it and across it: a
+            // blur is smooth both ways, an edge replicated outwards (`edge` padding) is constant
+            // across only.
+            var rowsAcross = [Float](repeating: 0, count: h), columnsAcross = [Float](repeating: 0, count: w)
+            for y in 0..<h {
+                let line = small.baseAddress! + y * w
+                var sum: Float = 0
+                for x in 1..<(w - 1) {
+                    let c = abs(line[x - 1] - 2 * line[x] + line[x + 1])
+                    sum += c
+                    columnsAcross[x] += c
                 }
+                rows[y] = sum / Float(w - 2)
             }
-            columns.withUnsafeMutableBufferPointer { columns in
-                for y in 1..<(h - 1) {
-                    let above = small.baseAddress! + (y - 1) * w, here = above + w, below = here + w
-                    for x in 0..<w { columns[x] += abs(above[x] - 2 * here[x] + below[x]) }
+            for y in 1..<(h - 1) {
+                let above = small.baseAddress! + (y - 1) * w, here = above + w, below = here + w
+                var sum: Float = 0
+                for x in 0..<w {
+                    let c = abs(above[x] - 2 * here[x] + below[x])
+                    sum += c
+                    columns[x] += c
                 }
-                for x in 0..<w { columns[x] /= Float(h - 2) }
+                rowsAcross[y] = sum / Float(w)
             }
+            rowsAcross[0] = rowsAcross[1]; rowsAcross[h - 1] = rowsAcross[h - 2]
+            columnsAcross[0] = columnsAcross[1]; columnsAcross[w - 1] = columnsAcross[w - 2]
+            for x in 0..<w { columns[x] /= Float(h - 2) }
+            rowsEither = zip(rows, rowsAcross).map { min($0, $1) }
+            columnsEither = zip(columns, columnsAcross).map { min($0, $1 / Float(h)) }
         }
         /// The fill's thickness at each end of `lines`, when both ends are fill of about equal
         /// thickness around a picture with detail.
@@ -160,8 +174,11 @@ extension PlanarImage {
         }
         // Bands in blocks, back in pixels; the picture keeps any remainder the blocks left out.
         var rect = PixelRect(x: 0, y: 0, width: width, height: height)
-        if let (top, bottom) = bands(rows) { rect.y = top * k; rect.height = height - (top + bottom) * k }
-        if let (left, right) = bands(columns) { rect.x = left * k; rect.width = width - (left + right) * k }
+        // A blurred fill is found by the curvature along the lines; an edge replicated outwards,
+        // which keeps the edge line's detail along it, by the smaller of the two (tried second, so
+        // that it never moves a blurred fill's bands: a dark picture's rows are smooth across too).
+        if let (top, bottom) = bands(rows) ?? bands(rowsEither) { rect.y = top * k; rect.height = height - (top + bottom) * k }
+        if let (left, right) = bands(columns) ?? bands(columnsEither) { rect.x = left * k; rect.width = width - (left + right) * k }
         return rect == PixelRect(x: 0, y: 0, width: width, height: height) ? nil : rect
     }
 
