@@ -109,10 +109,8 @@ extension PlanarImage {
         let k = max(1, min(width, height) / Self.fillAnalysisShortSide)
         let w = width / k, h = height / k
         guard w >= 16, h >= 16 else { return nil }
-        var rows = [Float](repeating: 0, count: h), columns = [Float](repeating: 0, count: w)
-        var rowsEither = rows, columnsEither = columns
-        var scratch = [Float](repeating: 0, count: w * h)
-        scratch.withUnsafeMutableBufferPointer { small in
+        var small = [Float](repeating: 0, count: w * h)
+        small.withUnsafeMutableBufferPointer { small in
             let scale = 1 / Float(k * k * colorPlanes.count)
             let blockColumn = (0..<(w * k)).map { $0 / k }
             for plane in colorPlanes {
@@ -127,36 +125,15 @@ extension PlanarImage {
                     }
                 }
             }
-            // Per row and per column, the mean |x[i−1] − 2x[i] + x[i+1]| along it and across it: a
-            // blur is smooth both ways, an edge replicated outwards (`edge` padding) is constant
-            // across only.
-            var rowsAcross = [Float](repeating: 0, count: h), columnsAcross = [Float](repeating: 0, count: w)
-            for y in 0..<h {
-                let line = small.baseAddress! + y * w
-                var sum: Float = 0
-                for x in 1..<(w - 1) {
-                    let c = abs(line[x - 1] - 2 * line[x] + line[x + 1])
-                    sum += c
-                    columnsAcross[x] += c
-                }
-                rows[y] = sum / Float(w - 2)
-            }
-            for y in 1..<(h - 1) {
-                let above = small.baseAddress! + (y - 1) * w, here = above + w, below = here + w
-                var sum: Float = 0
-                for x in 0..<w {
-                    let c = abs(above[x] - 2 * here[x] + below[x])
-                    sum += c
-                    columns[x] += c
-                }
-                rowsAcross[y] = sum / Float(w)
-            }
-            rowsAcross[0] = rowsAcross[1]; rowsAcross[h - 1] = rowsAcross[h - 2]
-            columnsAcross[0] = columnsAcross[1]; columnsAcross[w - 1] = columnsAcross[w - 2]
-            for x in 0..<w { columns[x] /= Float(h - 2) }
-            rowsEither = zip(rows, rowsAcross).map { min($0, $1) }
-            columnsEither = zip(columns, columnsAcross).map { min($0, $1 / Float(h)) }
         }
+        let curvatures = small.withUnsafeBufferPointer { small -> FillCurvatures? in
+            // Most images have detail in their outermost lines: the full passes are skipped when
+            // no end can be fill.
+            guard FillCurvatures.endsMayBeFill(small, width: w, height: h, fraction: Self.fillCurvatureFraction,
+                                               quantile: Self.fillReferenceQuantile) else { return nil }
+            return FillCurvatures(small, width: w, height: h)
+        }
+        guard let curvatures else { return nil }
         /// The fill's thickness at each end of `lines`, when both ends are fill of about equal
         /// thickness around a picture with detail.
         func bands(_ lines: [Float]) -> (Int, Int)? {
@@ -177,8 +154,14 @@ extension PlanarImage {
         // A blurred fill is found by the curvature along the lines; an edge replicated outwards,
         // which keeps the edge line's detail along it, by the smaller of the two (tried second, so
         // that it never moves a blurred fill's bands: a dark picture's rows are smooth across too).
-        if let (top, bottom) = bands(rows) ?? bands(rowsEither) { rect.y = top * k; rect.height = height - (top + bottom) * k }
-        if let (left, right) = bands(columns) ?? bands(columnsEither) { rect.x = left * k; rect.width = width - (left + right) * k }
+        if let (top, bottom) = bands(curvatures.rows) ?? bands(curvatures.rowsEither) {
+            rect.y = top * k
+            rect.height = height - (top + bottom) * k
+        }
+        if let (left, right) = bands(curvatures.columns) ?? bands(curvatures.columnsEither) {
+            rect.x = left * k
+            rect.width = width - (left + right) * k
+        }
         return rect == PixelRect(x: 0, y: 0, width: width, height: height) ? nil : rect
     }
 
@@ -190,4 +173,87 @@ extension PlanarImage {
     /// line at this quantile of all lines' curvatures.
     public static let fillCurvatureFraction: Float = 0.2
     public static let fillReferenceQuantile = 0.8
+}
+
+/// Per row and per column of a small gray image, the mean |x[i−1] − 2x[i] + x[i+1]| along the line
+/// and the smaller of that and the same across it (see ``PlanarImage/fillBounds()``): a blur is
+/// smooth both ways, an edge replicated outwards (`edge` padding) is constant across only.
+private struct FillCurvatures {
+    var rows: [Float], columns: [Float], rowsEither: [Float], columnsEither: [Float]
+
+    init(_ small: UnsafeBufferPointer<Float>, width w: Int, height h: Int) {
+        var rows = [Float](repeating: 0, count: h), columns = [Float](repeating: 0, count: w)
+        var rowsAcross = [Float](repeating: 0, count: h), columnsAcross = [Float](repeating: 0, count: w)
+        let base = small.baseAddress!
+        rows.withUnsafeMutableBufferPointer { rows in
+            columnsAcross.withUnsafeMutableBufferPointer { columnsAcross in
+                for y in 0..<h {
+                    let line = base + y * w
+                    var sum: Float = 0
+                    for x in 1..<(w - 1) {
+                        let c = abs(line[x - 1] - 2 * line[x] + line[x + 1])
+                        sum += c
+                        columnsAcross[x] += c
+                    }
+                    rows[y] = sum / Float(w - 2)
+                }
+            }
+        }
+        columns.withUnsafeMutableBufferPointer { columns in
+            rowsAcross.withUnsafeMutableBufferPointer { rowsAcross in
+                for y in 1..<(h - 1) {
+                    let above = base + (y - 1) * w, here = above + w, below = here + w
+                    var sum: Float = 0
+                    for x in 0..<w {
+                        let c = abs(above[x] - 2 * here[x] + below[x])
+                        sum += c
+                        columns[x] += c
+                    }
+                    rowsAcross[y] = sum / Float(w)
+                }
+            }
+        }
+        // The first and last lines take their neighbour's value across.
+        rowsAcross[0] = rowsAcross[1]; rowsAcross[h - 1] = rowsAcross[h - 2]
+        columnsAcross[0] = columnsAcross[1]; columnsAcross[w - 1] = columnsAcross[w - 2]
+        for x in 0..<w { columns[x] /= Float(h - 2) }
+        self.rows = rows
+        self.columns = columns
+        rowsEither = zip(rows, rowsAcross).map { min($0, $1) }
+        columnsEither = zip(columns, columnsAcross).map { min($0, $1 / Float(h)) }
+    }
+
+    /// Whether both ends of the rows, or of the columns, are smooth (along or across) against 17
+    /// lines sampled between them, with three times the fill test's margin: when neither pair
+    /// is, no band can be fill.
+    static func endsMayBeFill(_ small: UnsafeBufferPointer<Float>, width w: Int, height h: Int,
+                              fraction: Float, quantile: Double) -> Bool {
+        let base = small.baseAddress!
+        /// Mean curvature along `count` samples from `start`, `step` apart (ends excluded).
+        func along(_ start: Int, _ step: Int, _ count: Int) -> Float {
+            var sum: Float = 0
+            for i in 1..<(count - 1) {
+                let p = base + start + i * step
+                sum += abs(p[-step] - 2 * p[0] + p[step])
+            }
+            return sum / Float(count - 2)
+        }
+        /// Mean curvature across the three lines from `start` (`next` apart), over `count` samples
+        /// `step` apart.
+        func across(_ start: Int, _ step: Int, _ next: Int, _ count: Int) -> Float {
+            var sum: Float = 0
+            for i in 0..<count {
+                let p = base + start + i * step
+                sum += abs(p[0] - 2 * p[next] + p[2 * next])
+            }
+            return sum / Float(count)
+        }
+        func ends(lines: Int, along: (Int) -> Float, across: (Int) -> Float) -> Bool {
+            let samples = (0..<17).map { along(1 + $0 * (lines - 3) / 16) }.sorted()
+            let limit = 3 * fraction * samples[Int(quantile * 16)]
+            return min(along(0), across(0)) < limit && min(along(lines - 1), across(lines - 3)) < limit
+        }
+        return ends(lines: h, along: { along($0 * w, 1, w) }, across: { across($0 * w, 1, w, w) })
+            || ends(lines: w, along: { along($0, w, h) }, across: { across($0, w, 1, h) })
+    }
 }
