@@ -97,7 +97,9 @@ extension PlanarImage {
     /// four blur-filled corpus photos at 270 px, 5–23 in their pictures). Both bands must span at
     /// least ``fillMinimumBand`` of the side and differ by at most a third (the blur of a flat part
     /// of the picture reaches into the fill), and the picture between them must hold detail: one
-    /// smooth band (a sky), or a smooth image, is not fill.
+    /// smooth band (a sky), or a smooth image, is not fill. When the curvature along the lines
+    /// finds no fill, the smaller of along and across them is tried: an edge replicated outwards
+    /// (`edge` padding) keeps the edge line's detail along it but is constant across.
     /// - Returns: `nil` when there is no such fill.
     /// - Complexity: O(pixels).
     public func fillBounds() -> PixelRect? {
