@@ -29,6 +29,8 @@ extension Attack {
             "scale so the short side is PX, keeping the aspect ratio"),
         row("border", "border:PX", "square side", "pixels", .image,
             "long side to PX, padded to a white PX×PX square (img2dataset default)"),
+        row("pad-edge", "pad-edge:PX", "square side", "pixels", .image,
+            "long side to PX, padded to a square by repeating the edge pixels"),
         row("crop", "crop:A", "area", "fraction 0...1", .image,
             "keep a random rectangle (same aspect) of A of the pixels"),
         row("center-crop", "center-crop:WxH", "size", "pixels", .image, "keep the centred W×H rectangle"),

@@ -27,10 +27,12 @@ extension Attack {
             let width = image.width == short ? pixels : Self.scaled(image.width, scale)
             let height = image.height == short ? pixels : Self.scaled(image.height, scale)
             return ImageResampling.resize(image, width: width, height: height)
-        case let .border(pixels):
+        case let .border(pixels), let .padEdge(pixels):
             let scale = Double(pixels) / Double(max(image.width, image.height))
             let width = min(pixels, Self.scaled(image.width, scale)), height = min(pixels, Self.scaled(image.height, scale))
-            return ImageGeometry.padded(ImageResampling.resize(image, width: width, height: height), toWidth: pixels, height: pixels)
+            let picture = ImageResampling.resize(image, width: width, height: height)
+            if case .padEdge = self { return ImageGeometry.paddedByEdges(picture, toWidth: pixels, height: pixels) }
+            return ImageGeometry.padded(picture, toWidth: pixels, height: pixels)
         case let .crop(area):
             return ImageGeometry.randomCrop(image, area: area, random: &random)
         case let .centerCrop(width, height):

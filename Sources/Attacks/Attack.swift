@@ -28,6 +28,9 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
     /// Scale so that the longer side is `pixels` and pad to a `pixels × pixels` square with white,
     /// the picture centred: img2dataset's default ("border") resize for training sets.
     case border(pixels: Int)
+    /// As ``border(pixels:)``, but the padding repeats the picture's edge rows or columns outwards
+    /// (torchvision's and NumPy's `edge` padding mode) instead of white.
+    case padEdge(pixels: Int)
     /// Keep a rectangle holding `area` (0...1) of the pixels, of the image's aspect ratio, at a
     /// seeded random position.
     case crop(area: Double)
@@ -107,7 +110,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
     /// The kind of media the attack works on; `nil` for `noise`, which works on both.
     public var mediaKind: MediaKind? {
         switch self {
-        case .jpeg, .png, .webp, .resize, .resizeShort, .border, .crop, .centerCrop, .resizeTo, .blurFill, .rotate, .flip,
+        case .jpeg, .png, .webp, .resize, .resizeShort, .border, .padEdge, .crop, .centerCrop, .resizeTo, .blurFill, .rotate, .flip,
              .aspect, .blur, .median, .brightness, .contrast, .gamma:
             .image
         case .mp3, .ogg, .opus, .aac, .resample, .lowpass, .highpass, .audioNoise, .volume, .excerpt,
@@ -132,6 +135,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case .resize: "resize"
         case .resizeShort: "resize-short"
         case .border: "border"
+        case .padEdge: "pad-edge"
         case .crop: "crop"
         case .centerCrop: "center-crop"
         case .resizeTo: "resize-to"
@@ -175,6 +179,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case let .resize(factor): "resize:\(f(factor))"
         case let .resizeShort(pixels): "resize-short:\(pixels)"
         case let .border(pixels): "border:\(pixels)"
+        case let .padEdge(pixels): "pad-edge:\(pixels)"
         case let .crop(area): "crop:\(f(area))"
         case let .centerCrop(width, height): "center-crop:\(width)x\(height)"
         case let .resizeTo(width, height): "resize-to:\(width)x\(height)"

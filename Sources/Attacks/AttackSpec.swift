@@ -37,6 +37,8 @@ private struct SpecReader {
             attack = .resizeShort(pixels: try int(1, in: 1...65_536, "short side"))
         case "border":
             attack = .border(pixels: try int(1, in: 1...65_536, "square side"))
+        case "pad-edge":
+            attack = .padEdge(pixels: try int(1, in: 1...65_536, "square side"))
         case "crop":
             attack = .crop(area: try double(1, in: 0.0001...1, "crop area fraction"))
         case "center-crop":

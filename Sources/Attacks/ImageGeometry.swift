@@ -48,6 +48,29 @@ enum ImageGeometry {
         return image.replacing(width: width, height: height, planes: planes)
     }
 
+    /// The image centred on a `width × height` canvas (at least its own size) whose margins repeat
+    /// the nearest edge pixel (`edge` padding); the extra pixel of an odd margin goes to the right
+    /// or bottom.
+    /// - Complexity: O(width · height · planes).
+    static func paddedByEdges(_ image: PlanarImage, toWidth width: Int, height: Int) -> PlanarImage {
+        precondition(width >= image.width && height >= image.height, "padding cannot shrink the image")
+        if width == image.width && height == image.height { return image }
+        let x0 = (width - image.width) / 2, y0 = (height - image.height) / 2
+        let columns = (0..<width).map { min(max($0 - x0, 0), image.width - 1) }
+        let planes = image.planes.map { plane in
+            plane.withUnsafeBufferPointer { input in
+                makePlane(count: width * height) { output in
+                    for y in 0..<height {
+                        let source = input.baseAddress! + min(max(y - y0, 0), image.height - 1) * image.width
+                        let target = output.baseAddress! + y * width
+                        for x in 0..<width { target[x] = source[columns[x]] }
+                    }
+                }
+            }
+        }
+        return image.replacing(width: width, height: height, planes: planes)
+    }
+
     /// `image` centred on `background` (at least its size), which it replaces where it lies; the
     /// extra pixel of an odd margin goes to the right or bottom. Planes beyond the background's
     /// are not added.

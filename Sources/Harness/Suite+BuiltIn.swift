@@ -39,7 +39,8 @@ extension Suite {
                     SuiteAttack("resize-short:256,center-crop:256x256,webp:75", label: "training chain, WebP 75", media: .image)]
         // Nor is padding to a square, img2dataset's default resize ("border", 256 px, JPEG 95).
         let border = [SuiteAttack("border:256,jpeg:95", label: "img2dataset default (border 256, JPEG 95)", media: .image),
-                      SuiteAttack("border:512,jpeg:75", label: "border 512 + JPEG 75", media: .image)]
+                      SuiteAttack("border:512,jpeg:75", label: "border 512 + JPEG 75", media: .image),
+                      SuiteAttack("pad-edge:512,jpeg:85", label: "edge padding to 512², JPEG 85", media: .image)]
         // Nor is a squash to a fixed square, the other common training resize (torchvision's
         // `Resize((256, 256))`): a 16:9 picture's tiles become 1.78 times taller than wide.
         let squash = [SuiteAttack("resize-to:256x256,jpeg:75", label: "squash to 256², JPEG 75", media: .image),

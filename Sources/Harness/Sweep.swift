@@ -121,7 +121,7 @@ extension Attack {
         case let .jpeg(quality), let .webp(quality): Double(quality)
         case let .resize(factor), let .aspect(factor), let .brightness(factor), let .contrast(factor),
              let .speed(factor), let .tempo(factor): factor
-        case let .resizeShort(pixels), let .border(pixels): Double(pixels)
+        case let .resizeShort(pixels), let .border(pixels), let .padEdge(pixels): Double(pixels)
         case let .crop(area): area
         case let .rotate(degrees, _): degrees
         case let .noise(level): level

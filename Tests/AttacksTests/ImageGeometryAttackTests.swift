@@ -76,6 +76,18 @@ struct ImageGeometryAttackTests {
         #expect(column[50..<250].allSatisfy { abs($0 - 0.25) < 1e-5 })
     }
 
+    @Test("pad-edge pads the scaled picture to a square by repeating its edge rows")
+    func padEdgeRepeatsTheEdgeRows() throws {
+        let image = AttackFixtures.randomImage(width: 600, height: 400, model: .gray, seed: 9)
+        let attacked = try Attack.padEdge(pixels: 300).apply(to: image, seed: 0)
+        #expect(attacked.width == 300 && attacked.height == 300)
+        let plane = attacked.planes[0]
+        func row(_ y: Int) -> ArraySlice<Float> { plane[(y * 300)..<(y * 300 + 300)] }
+        // The picture fills rows 50 … 249; above and below, copies of its first and last rows.
+        #expect(row(0) == row(50) && row(49) == row(50) && row(299) == row(249) && row(250) == row(249))
+        #expect(row(50) != row(51))
+    }
+
     @Test("blur-fill fits the picture in the frame, centred, on a blurred copy of itself")
     func blurFillCentresThePictureOnABlurredCopy() throws {
         let image = AttackFixtures.randomImage(width: 320, height: 180, model: .gray, seed: 5)
