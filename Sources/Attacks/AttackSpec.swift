@@ -45,16 +45,10 @@ private struct SpecReader {
             let (width, height) = try size(1)
             attack = .centerCrop(width: width, height: height)
         case "resize-to":
-            let (width, height) = try size(1)
-            guard width <= 65_536, height <= 65_536 else {
-                throw .invalidParameter("resize-to size must be at most 65536x65536, not \(width)x\(height)")
-            }
+            let (width, height) = try outputSize(1, name)
             attack = .resizeTo(width: width, height: height)
         case "blur-fill":
-            let (width, height) = try size(1)
-            guard width <= 65_536, height <= 65_536 else {
-                throw .invalidParameter("blur-fill size must be at most 65536x65536, not \(width)x\(height)")
-            }
+            let (width, height) = try outputSize(1, name)
             attack = .blurFill(width: width, height: height)
         case "rotate":
             return try rotate()
@@ -173,6 +167,15 @@ private struct SpecReader {
         }
         guard width > 0, height > 0 else {
             throw .invalidParameter("\(parts[0]) size must be positive, not \(width)x\(height)")
+        }
+        return (width, height)
+    }
+
+    /// `WIDTHxHEIGHT` of an image the attack makes, at most 65536 on a side (as `resize-short`'s).
+    private func outputSize(_ index: Int, _ name: String) throws(AttackError) -> (Int, Int) {
+        let (width, height) = try size(index)
+        guard width <= 65_536, height <= 65_536 else {
+            throw .invalidParameter("\(name) size must be at most 65536x65536, not \(width)x\(height)")
         }
         return (width, height)
     }

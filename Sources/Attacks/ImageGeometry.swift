@@ -32,20 +32,9 @@ enum ImageGeometry {
     static func padded(_ image: PlanarImage, toWidth width: Int, height: Int) -> PlanarImage {
         precondition(width >= image.width && height >= image.height, "padding cannot shrink the image")
         if width == image.width && height == image.height { return image }
-        let x0 = (width - image.width) / 2, y0 = (height - image.height) / 2
-        let planes = image.planes.map { plane in
-            var canvas = [Float](repeating: 1, count: width * height)
-            plane.withUnsafeBufferPointer { input in
-                canvas.withUnsafeMutableBufferPointer { output in
-                    for row in 0..<image.height {
-                        (output.baseAddress! + (y0 + row) * width + x0)
-                            .update(from: input.baseAddress! + row * image.width, count: image.width)
-                    }
-                }
-            }
-            return canvas
-        }
-        return image.replacing(width: width, height: height, planes: planes)
+        let white = image.replacing(width: width, height: height,
+                                    planes: image.planes.map { _ in [Float](repeating: 1, count: width * height) })
+        return pasted(image, centredOn: white)
     }
 
     /// The image centred on a `width × height` canvas (at least its own size) whose margins repeat

@@ -27,10 +27,11 @@ public struct ImageAnalysis: Sendable {
     /// The whole image, and, when a uniform border surrounds the picture (letterbox, padding to a
     /// square — img2dataset's default resize) or a blurred fill pads it on two sides (social
     /// media's square and 9:16 frames; ``Media/PlanarImage/pictureBounds()``), the picture alone,
-    /// brought to the working size by its own short side. Both are read: a product photo on a plain background is marked to its
-    /// edges, and stripping its marked background lost it (a 600² product on a 2400² white canvas:
-    /// found whole, not alone); a 16:9 photo padded to 512² is found only alone (19 of 24 corpus
-    /// images were lost to padding). The detector charges a factor for the views read.
+    /// brought to the working size by its own short side. Both are read: a product photo on a
+    /// plain background is marked to its edges, and stripping its marked background lost it (a
+    /// 600² product on a 2400² white canvas: found whole, not alone); a 16:9 photo padded to 512²
+    /// is found only alone (19 of 24 corpus images were lost to padding). The detector charges a
+    /// factor for the views read.
     let views: [View]
 
     /// Lattice candidates taken from the autocorrelation search.
