@@ -215,6 +215,40 @@ struct AudioSyncTests {
         }
     }
 
+    /// A cell's change common to its bands (an onset, a gain step) is estimated from the bands that
+    /// hold content: bands with no weight (nothing in them, as above a low-pass) and bands whose
+    /// residuals scatter widely neither move the estimate, so the content bands come out clean.
+    @Test func commonChangeIgnoresEmptyAndScatteredBands() {
+        var random = SplitMix(seed: 5)
+        let bands = AudioLayout.bandCount, count = 300
+        let empty = 24..<bands, scattered = 20..<24
+        var near = [Float](repeating: 0, count: count * bands), wide = near
+        var weight = [Float](repeating: 1, count: count * bands)
+        var common = [Float](repeating: 0, count: count)
+        for j in 0..<count {
+            common[j] = Float(random.gaussian())
+            for b in 0..<bands {
+                let i = j * bands + b
+                // Content bands: the common change plus a little of their own; scattered bands:
+                // the change under scatter 20 times larger; empty ones: leakage scatter, no weight.
+                let own = Float(random.gaussian()) * (scattered.contains(b) ? 2 : empty.contains(b) ? 5 : 0.1)
+                near[i] = common[j] + own
+                wide[i] = common[j] + own
+                if empty.contains(b) { weight[i] = 0 }
+            }
+        }
+        ClipSpectrum.removeCommonChange(near: &near, wide: &wide, present: [Bool](repeating: true, count: count),
+                                        centres: Array(0..<count), weight: weight)
+        var residual: Float = 0
+        for j in 0..<count {
+            for b in 0..<20 { residual += near[j * bands + b] * near[j * bands + b] }
+        }
+        let rms = (residual / Float(count * 20)).squareRoot()
+        // Their own scatter is 0.1; an unweighted mean over 32 bands would leave ~0.5.
+        #expect(rms < 0.13, "content bands' residual RMS \(rms)")
+        #expect(near == wide)
+    }
+
     /// The whitening's fast logarithm against libm over the range band powers take.
     @Test func fastLogMatchesLibm() {
         var worst: Float = 0
