@@ -65,6 +65,8 @@ extension Suite {
             SuiteAttack("surround:30", label: "inside 30 s of noise either side", media: .audio),
             // Not a target: one channel's polarity inverted, a one-line edit that hid the mark.
             SuiteAttack("invert", label: "one channel's polarity inverted", media: .audio),
+            // Not a target: a telephone-rate copy (8 kHz: nothing above 4 kHz), re-encoded.
+            SuiteAttack("resample:8000,mp3:64", label: "telephone rate 8 kHz + MP3 64", media: .audio),
             SuiteAttack("excerpt:10", media: .audio, trials: 3, stretch: true),
             SuiteAttack("speed:0.98", media: .audio, stretch: true),
             SuiteAttack("speed:1.02", media: .audio, stretch: true),
