@@ -128,9 +128,9 @@ extension ClipSpectrum {
         let bands = AudioLayout.bandCount
         let count = centres.count
         let logPower = frames.logPower, weight = frames.weight
-        // Two host predictions per cell and band, each minus its mean over the cell's bands
-        // (``removeCommonChange``): `near` from the two boundary frames, `wide` from the four
-        // nearest (16 and 48 ms away).
+        // Two host predictions per cell and band, each minus the change common to the cell's
+        // bands (``removeCommonChange``): `near` from the two boundary frames, `wide` from the
+        // four nearest (16 and 48 ms away).
         var near = [Float](repeating: 0, count: count * bands)
         var wide = [Float](repeating: 0, count: count * bands)
         var present = [Bool](repeating: false, count: count)
@@ -229,23 +229,21 @@ extension ClipSpectrum {
     /// clip alone, never the key.
     static func removeCommonChange(near: inout [Float], wide: inout [Float], present: [Bool], centres: [Int], weight: [Float]) {
         let bands = AudioLayout.bandCount
-        var inverseVariance = [Float](repeating: 0, count: bands)
+        var sumOfSquares = [Float](repeating: 0, count: bands)
         var cells: Float = 0
         near.withUnsafeMutableBufferPointer { near in
             wide.withUnsafeMutableBufferPointer { wide in
                 weight.withUnsafeBufferPointer { weight in
                     for j in present.indices where present[j] {
                         cells += 1
-                        for b in 0..<bands { inverseVariance[b] += near[j * bands + b] * near[j * bands + b] }
+                        for b in 0..<bands { sumOfSquares[b] += near[j * bands + b] * near[j * bands + b] }
                     }
                     guard cells > 0 else { return }
                     // No band counts for more than the median one: a few steady bands with tiny
                     // residuals would otherwise carry the mean, and with it a share of their own
                     // chips subtracted from themselves and added to every other band.
-                    let median = inverseVariance.sorted()[bands / 2] / cells
-                    for b in 0..<bands {
-                        inverseVariance[b] = 1 / (max(inverseVariance[b] / cells, median) + commonChangeVarianceFloor)
-                    }
+                    let median = sumOfSquares.sorted()[bands / 2] / cells
+                    let inverseVariance = sumOfSquares.map { 1 / (max($0 / cells, median) + commonChangeVarianceFloor) }
                     for j in present.indices where present[j] {
                         let base = j * bands, row = centres[j] * bands
                         var meanNear: Float = 0, meanWide: Float = 0, total: Float = 0
@@ -268,7 +266,8 @@ extension ClipSpectrum {
         }
     }
 
-    /// Keeps a band whose residuals are all but zero (digital silence) from taking the whole mean.
+    /// Keeps bands whose residuals are all but zero (digital silence in most bands) from taking the
+    /// whole mean.
     static let commonChangeVarianceFloor: Float = 1e-3
 
     /// Per band, the α in `(1 − α)·near + α·wide` that leaves the least residual power over the
