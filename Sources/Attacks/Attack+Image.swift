@@ -27,12 +27,10 @@ extension Attack {
             let width = image.width == short ? pixels : Self.scaled(image.width, scale)
             let height = image.height == short ? pixels : Self.scaled(image.height, scale)
             return ImageResampling.resize(image, width: width, height: height)
-        case let .border(pixels), let .padEdge(pixels):
-            let scale = Double(pixels) / Double(max(image.width, image.height))
-            let width = min(pixels, Self.scaled(image.width, scale)), height = min(pixels, Self.scaled(image.height, scale))
-            let picture = ImageResampling.resize(image, width: width, height: height)
-            if case .padEdge = self { return ImageGeometry.paddedByEdges(picture, toWidth: pixels, height: pixels) }
-            return ImageGeometry.padded(picture, toWidth: pixels, height: pixels)
+        case let .border(pixels):
+            return ImageGeometry.padded(Self.fitted(image, inside: pixels, pixels), toWidth: pixels, height: pixels)
+        case let .padEdge(pixels):
+            return ImageGeometry.paddedByEdges(Self.fitted(image, inside: pixels, pixels), toWidth: pixels, height: pixels)
         case let .crop(area):
             return ImageGeometry.randomCrop(image, area: area, random: &random)
         case let .centerCrop(width, height):
@@ -40,10 +38,8 @@ extension Attack {
         case let .resizeTo(width, height):
             return ImageResampling.resize(image, width: width, height: height)
         case let .blurFill(width, height):
-            let fit = min(Double(width) / Double(image.width), Double(height) / Double(image.height))
             let cover = max(Double(width) / Double(image.width), Double(height) / Double(image.height))
-            let picture = ImageResampling.resize(image, width: min(width, Self.scaled(image.width, fit)),
-                                                 height: min(height, Self.scaled(image.height, fit)))
+            let picture = Self.fitted(image, inside: width, height)
             let enlarged = ImageResampling.resize(image, width: max(width, Self.scaled(image.width, cover)),
                                                   height: max(height, Self.scaled(image.height, cover)))
             let background = ImageBlur.gaussianBlur(ImageGeometry.centerCrop(enlarged, width: width, height: height),
@@ -74,6 +70,14 @@ extension Attack {
     }
 
     /// A side of `pixels` scaled by `factor`, rounded, at least 1.
+    /// `image` scaled, keeping its aspect ratio, to the largest size that fits inside
+    /// `width × height`.
+    private static func fitted(_ image: PlanarImage, inside width: Int, _ height: Int) -> PlanarImage {
+        let fit = min(Double(width) / Double(image.width), Double(height) / Double(image.height))
+        return ImageResampling.resize(image, width: min(width, scaled(image.width, fit)),
+                                      height: min(height, scaled(image.height, fit)))
+    }
+
     private static func scaled(_ pixels: Int, _ factor: Double) -> Int {
         max(1, Int((Double(pixels) * factor).rounded()))
     }
