@@ -45,7 +45,7 @@ extension Attack {
             return AudioEdits.mono(audio)
         case .invert:
             return AudioEdits.invertLastChannel(audio)
-        case .jpeg, .png, .webp, .resize, .resizeShort, .border, .padEdge, .crop, .centerCrop, .resizeTo, .blurFill, .rotate, .flip, .aspect, .blur,
+        case .jpeg, .png, .webp, .resize, .resizeShort, .border, .padEdge, .crop, .centerCrop, .resizeTo, .blurFill, .rotate, .shear, .flip, .aspect, .blur,
              .median, .brightness, .contrast, .gamma:
             throw AttackError.notApplicable(attack: description, kind: .audio)
         }

@@ -40,6 +40,8 @@ extension Attack {
             "fit inside W×H, centred on a blurred enlarged copy (social-media padding)"),
         row("rotate", "rotate:DEG[:crop]", "angle", "degrees, counter-clockwise", .image,
             "rotate about the centre (bicubic), black corners; :crop cuts them off"),
+        row("shear", "shear:DEG", "angle", "degrees", .image,
+            "shear rows sideways about the centre (bicubic), black corners"),
         row("flip", "flip", "", "", .image, "mirror left to right"),
         row("aspect", "aspect:F", "width factor", "×", .image, "stretch the width by F (Lanczos-3)"),
         row("noise", "noise:X", "σ / SNR", "8-bit levels (image), dB (audio)", nil,

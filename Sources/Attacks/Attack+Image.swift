@@ -46,7 +46,9 @@ extension Attack {
                                                     sigma: Double(min(width, height)) / 40)
             return ImageGeometry.pasted(picture, centredOn: background)
         case let .rotate(degrees, cropToValid):
-            return ImageRotation.rotate(image, degrees: degrees, cropToValid: cropToValid)
+            return ImageWarp.rotate(image, degrees: degrees, cropToValid: cropToValid)
+        case let .shear(degrees):
+            return ImageWarp.shear(image, degrees: degrees)
         case .flip:
             return ImageGeometry.flipHorizontally(image)
         case let .aspect(factor):

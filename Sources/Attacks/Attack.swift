@@ -47,6 +47,9 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
     /// with `cropToValid`, then crop to the largest centred rectangle of the original aspect ratio
     /// that holds no corner pixels.
     case rotate(degrees: Double, cropToValid: Bool)
+    /// Shear horizontally about the centre by `degrees` (bicubic), same canvas, uncovered corners
+    /// black: each row moves sideways by tan(degrees) times its distance below the centre.
+    case shear(degrees: Double)
     /// Mirror left to right.
     case flip
     /// Scale the width by `factor` (Lanczos-3), keeping the height.
@@ -110,7 +113,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
     /// The kind of media the attack works on; `nil` for `noise`, which works on both.
     public var mediaKind: MediaKind? {
         switch self {
-        case .jpeg, .png, .webp, .resize, .resizeShort, .border, .padEdge, .crop, .centerCrop, .resizeTo, .blurFill, .rotate, .flip,
+        case .jpeg, .png, .webp, .resize, .resizeShort, .border, .padEdge, .crop, .centerCrop, .resizeTo, .blurFill, .rotate, .shear, .flip,
              .aspect, .blur, .median, .brightness, .contrast, .gamma:
             .image
         case .mp3, .ogg, .opus, .aac, .resample, .lowpass, .highpass, .audioNoise, .volume, .excerpt,
@@ -141,6 +144,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case .resizeTo: "resize-to"
         case .blurFill: "blur-fill"
         case .rotate: "rotate"
+        case .shear: "shear"
         case .flip: "flip"
         case .aspect: "aspect"
         case .noise, .audioNoise: "noise"
@@ -185,6 +189,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case let .resizeTo(width, height): "resize-to:\(width)x\(height)"
         case let .blurFill(width, height): "blur-fill:\(width)x\(height)"
         case let .rotate(degrees, crop): "rotate:\(f(degrees))" + (crop ? ":crop" : "")
+        case let .shear(degrees): "shear:\(f(degrees))"
         case .flip: "flip"
         case let .aspect(factor): "aspect:\(f(factor))"
         case let .noise(sigma): "noise:\(f(sigma))"

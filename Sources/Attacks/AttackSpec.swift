@@ -52,6 +52,8 @@ private struct SpecReader {
             attack = .blurFill(width: width, height: height)
         case "rotate":
             return try rotate()
+        case "shear":
+            attack = .shear(degrees: try double(1, in: -60...60, "shear angle"))
         case "flip":
             attack = .flip
         case "aspect":

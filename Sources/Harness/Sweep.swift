@@ -123,7 +123,7 @@ extension Attack {
              let .speed(factor), let .tempo(factor): factor
         case let .resizeShort(pixels), let .border(pixels), let .padEdge(pixels): Double(pixels)
         case let .crop(area): area
-        case let .rotate(degrees, _): degrees
+        case let .rotate(degrees, _), let .shear(degrees): degrees
         case let .noise(level): level
         case let .blur(sigma): sigma
         case let .median(size): Double(size)

@@ -208,6 +208,28 @@ struct ImageGeometryAttackTests {
         #expect(fullTurn == original)
     }
 
+    @Test("shear moves each row by its distance below the centre times tan θ; 0° is the identity")
+    func shearMovesRows() throws {
+        let (width, height) = (41, 21)
+        let original = AttackFixtures.randomImage(width: width, height: height, model: .rgb, seed: 9)
+        #expect(try Attack.shear(degrees: 0).apply(to: original, seed: 0) == original)
+        // tan 45° = 1: the row r below the centre row (10) moves right by r whole pixels, exactly
+        // (the cubic kernel interpolates), and what enters from outside the input is black.
+        let sheared = try Attack.shear(degrees: 45).apply(to: original, seed: 0)
+        #expect(sheared.width == width && sheared.height == height)
+        for p in 0..<3 {
+            for y in 0..<height {
+                let move = y - 10
+                for x in 0..<width {
+                    let source = x - move
+                    let expected = source >= 0 && source < width ? original.planes[p][y * width + source] : 0
+                    #expect(abs(sheared.planes[p][y * width + x] - expected) < 1e-5, "(\(x), \(y))")
+                }
+            }
+        }
+        #expect(try AttackChain(parsing: "shear:5").description == "shear:5")
+    }
+
     @Test("rotate 5°: same canvas, black corners, centre kept",
           .enabled(if: Corpus.isAvailable, Corpus.skipMessage))
     func rotateFiveDegrees() throws {

@@ -29,7 +29,7 @@ struct SuiteTests {
 
     @Test func standardSweepsCoverTheCurvesAndReuseListedAttacks() throws {
         let suite = Suite.standard
-        #expect(suite.sweeps.map(\.name) == ["JPEG quality", "Resize", "Crop", "Rotation", "MP3 bitrate", "Noise", "Excerpt length"])
+        #expect(suite.sweeps.map(\.name) == ["JPEG quality", "Resize", "Crop", "Rotation", "Shear", "MP3 bitrate", "Noise", "Excerpt length"])
         let jpeg = try #require(suite.sweeps.first)
         #expect(jpeg.points.map(\.value) == [95, 90, 80, 75, 60, 50, 40, 30, 20])
         // Every point is an entry; a point that is also a listed attack is run once, in the table.

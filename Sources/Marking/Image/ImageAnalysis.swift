@@ -13,6 +13,8 @@ public struct ImageAnalysis: Sendable {
         var norm: Double
         /// A squashed lattice (``LatticeSync/smallStretchLimit``): its pilot must win by a margin.
         var squashed = false
+        /// A lattice of any shape (``LatticeSync/affineSearch(z:windows:periods:)``): the same margin.
+        var skewed = false
     }
 
     /// One way of looking at the image: a working image, its lattice candidates and folds.
@@ -86,6 +88,7 @@ public struct ImageAnalysis: Sendable {
         let candidates = found.map { candidate in
             var folded = Self.folded(whitened, valid: valid, on: candidate.lattice)
             folded.squashed = candidate.squashed
+            folded.skewed = candidate.skewed
             return folded
         }
         return View(candidates: candidates, toInputScale: toInputScale, origin: origin)

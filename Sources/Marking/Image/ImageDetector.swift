@@ -59,7 +59,7 @@ public struct ImageDetector: Sendable {
                 }
             }
             func rank(_ entry: (candidate: ImageAnalysis.FoldedCandidate, alignment: TileFold.Alignment)) -> Double {
-                entry.alignment.pilotScore * (entry.candidate.squashed ? Self.squashedPilotHandicap : 1)
+                entry.alignment.pilotScore * (entry.candidate.squashed || entry.candidate.skewed ? Self.squashedPilotHandicap : 1)
             }
             ranked.sort { rank($0) > rank($1) }
             for entry in ranked.prefix(Self.testedAlignments) {

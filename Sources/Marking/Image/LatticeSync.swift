@@ -61,6 +61,8 @@ enum LatticeSync {
         var bucket: Int = 0
         /// Stretched beyond ``smallStretchLimit``.
         var squashed = false
+        /// Found by the search for lattices of any shape (``affineSearch(z:windows:periods:)``).
+        var skewed = false
     }
 
     static func candidates(whitened h: Plane, count: Int) -> [Candidate] {
@@ -99,12 +101,20 @@ enum LatticeSync {
                 if candidate.squashed { keptSquashed += 1 }
             }
         }
+        // Lattices of any shape (a shear), from pairs of single peaks, where they are not already
+        // among the square search's.
+        for candidate in affineSearch(z: z, windows: windows, periods: minPeriod...maxPeriod)
+        where !kept.contains(where: { $0.lattice.isSameLattice(as: candidate.lattice) }) {
+            var skewed = candidate
+            skewed.skewed = true
+            kept.append(skewed)
+        }
         // A sublattice of index 2 (e.g. the diagonals of the true tile lattice) scores like the
         // true lattice when the diagonal peaks happen to be the strong ones, and folding on it
         // cannot work. Offer the index-2 superlattices of the strongest candidates as well; the
         // pilot correlation decides between them.
         var superlattices = [Candidate]()
-        for candidate in kept.filter({ !$0.squashed }).prefix(Self.superlatticeSources) {
+        for candidate in kept.filter({ !$0.squashed && !$0.skewed }).prefix(Self.superlatticeSources) {
             let a = candidate.lattice.v1, b = candidate.lattice.v2
             for (u, v) in [((a + b) / 2, (a - b) / 2), (a / 2, b), (a, b / 2)] {
                 let lattice = TileLattice(v1: u, v2: v)
@@ -140,11 +150,7 @@ enum LatticeSync {
         /// Scores the lattices of one period; returns the step to the next period.
         func scan(_ period: Double, squaresAndSmallStretches: Bool) -> Double {
             let halfChip = min(4, period / 64)
-            func score(_ lattice: TileLattice) -> Double {
-                windows.score(z, lattice.v1, halfWidth: halfChip) + windows.score(z, lattice.v2, halfWidth: halfChip)
-                    + 0.7 * (windows.score(z, lattice.point(1, 1), halfWidth: halfChip)
-                             + windows.score(z, lattice.point(1, -1), halfWidth: halfChip))
-            }
+            func score(_ lattice: TileLattice) -> Double { Self.score(lattice, halfChip: halfChip, z: z, windows: windows) }
             // Steps of about one pixel at v1; where the window spans ±r px, r + ½ (at least 1.5): a
             // peak between two steps still falls in one of their windows. Against a fixed 1.5 the
             // larger periods (crops) take about half the lattices: a 1080p detection 5.5 → 5.1 ms

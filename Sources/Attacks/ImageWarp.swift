@@ -1,13 +1,13 @@
 import Foundation
 import Media
 
-/// Rotation about the image centre with bicubic interpolation, on the same canvas.
+/// Rotation and shear about the image centre with bicubic interpolation, on the same canvas.
 ///
 /// Every output pixel is mapped back to the input (inverse mapping, so there are no holes) and
 /// interpolated there with Keys' cubic convolution kernel, a = −0.5 (Keys, "Cubic convolution
 /// interpolation for digital image processing", IEEE Trans. ASSP 29(6), 1981), the "bicubic" of
 /// PIL, OpenCV and libvips. The kernel is interpolating (1 at 0, 0 at the other integers), so at
-/// multiples of 90° — whose sine and cosine are taken exactly — the result is an exact
+/// multiples of 90° — whose sine and cosine are taken exactly — a rotation is an exact
 /// permutation of the pixels. Output pixels whose source lies outside the input are 0 (black,
 /// and transparent if there is alpha). Samples are clamped to `0...1`, as the cubic overshoots at
 /// sharp edges.
@@ -21,7 +21,7 @@ import Media
 ///   │/_____________/▓│                │   └────────┘   │
 ///   └────────────────┘  ▓ = black     └────────────────┘
 /// ```
-enum ImageRotation {
+enum ImageWarp {
     /// `image` rotated counter-clockwise by `degrees` about its centre.
     /// - Complexity: O(pixels · planes · 16); row bands run in parallel.
     static func rotate(_ image: PlanarImage, degrees: Double, cropToValid: Bool) -> PlanarImage {
@@ -30,10 +30,29 @@ enum ImageRotation {
         if cropToValid {
             frame = validRectangle(width: image.width, height: image.height, sine: sine, cosine: cosine)
         }
+        // With y pointing down, turning the picture counter-clockwise by θ takes a source offset
+        // `(u, v)` from the centre to `(u cos θ + v sin θ, −u sin θ + v cos θ)`, so output offset
+        // `(dx, dy)` reads the source at `(dx cos θ − dy sin θ, dx sin θ + dy cos θ)`.
+        let sourceOfOutput = (SIMD2(cosine, -sine), SIMD2(sine, cosine))
         let planes = image.planes.map { plane in
-            rotatePlane(plane, width: image.width, height: image.height, sine: sine, cosine: cosine, frame: frame)
+            warpPlane(plane, width: image.width, height: image.height, sourceOfOutput: sourceOfOutput, frame: frame)
         }
         return image.replacing(width: frame.width, height: frame.height, planes: planes)
+    }
+
+    /// `image` sheared horizontally by `degrees` about its centre: each row moves sideways by
+    /// tan(degrees) times its distance below the centre (rows below move right for a positive
+    /// angle), so verticals lean and horizontals stay; same canvas, uncovered corners black.
+    /// What a document scanner's or a phone's skew correction, or an affine augmentation, does.
+    /// - Complexity: O(pixels · planes · 16); row bands run in parallel.
+    static func shear(_ image: PlanarImage, degrees: Double) -> PlanarImage {
+        let slope = tan(degrees * Double.pi / 180)
+        let frame = (x: 0, y: 0, width: image.width, height: image.height)
+        let sourceOfOutput = (SIMD2(1, -slope), SIMD2(0.0, 1))
+        let planes = image.planes.map { plane in
+            warpPlane(plane, width: image.width, height: image.height, sourceOfOutput: sourceOfOutput, frame: frame)
+        }
+        return image.replacing(width: image.width, height: image.height, planes: planes)
     }
 
     /// The largest centred rectangle with the image's aspect ratio that the rotated picture covers.
@@ -73,13 +92,12 @@ enum ImageRotation {
         return (sin(radians), cos(radians))
     }
 
-    /// One plane rotated, for the output pixels of `frame` (canvas coordinates).
-    ///
-    /// With y pointing down, turning the picture counter-clockwise by θ takes a source offset
-    /// `(u, v)` from the centre to `(u cos θ + v sin θ, −u sin θ + v cos θ)`, so output offset
-    /// `(dx, dy)` reads the source at `(dx cos θ − dy sin θ, dx sin θ + dy cos θ)`.
-    private static func rotatePlane(_ plane: [Float], width: Int, height: Int, sine: Double, cosine: Double,
-                                    frame: (x: Int, y: Int, width: Int, height: Int)) -> [Float] {
+    /// One plane warped, for the output pixels of `frame` (canvas coordinates): the output pixel at
+    /// offset `(dx, dy)` from the canvas centre reads the source at the offset given by the rows of
+    /// `sourceOfOutput` (a 2 × 2 matrix) applied to `(dx, dy)`.
+    private static func warpPlane(_ plane: [Float], width: Int, height: Int,
+                                  sourceOfOutput m: (SIMD2<Double>, SIMD2<Double>),
+                                  frame: (x: Int, y: Int, width: Int, height: Int)) -> [Float] {
         let centerX = Double(width - 1) / 2, centerY = Double(height - 1) / 2
         let maxX = Double(width) - 0.5, maxY = Double(height) - 0.5
         return plane.withUnsafeBufferPointer { input in
@@ -91,8 +109,8 @@ enum ImageRotation {
                         let out = destination + row * frame.width
                         for column in 0..<frame.width {
                             let dx = Double(column + frame.x) - centerX
-                            let sx = dx * cosine - dy * sine + centerX
-                            let sy = dx * sine + dy * cosine + centerY
+                            let sx = m.0.x * dx + m.0.y * dy + centerX
+                            let sy = m.1.x * dx + m.1.y * dy + centerY
                             guard sx >= -0.5, sx <= maxX, sy >= -0.5, sy <= maxY else {
                                 out[column] = 0
                                 continue
