@@ -25,6 +25,8 @@ extension Attack {
             return AudioFilters.brickWall(audio, keep: .below(hz))
         case let .highpass(hz):
             return AudioFilters.brickWall(audio, keep: .above(hz))
+        case let .reverb(rt60):
+            return AudioReverb.reverberate(audio, rt60: rt60, random: &random)
         case let .noise(snr), let .audioNoise(snr):
             return AudioEdits.addNoise(audio, snrDB: snr, random: &random)
         case let .volume(gain):
@@ -45,7 +47,7 @@ extension Attack {
             return AudioEdits.mono(audio)
         case .invert:
             return AudioEdits.invertLastChannel(audio)
-        case .jpeg, .png, .webp, .resize, .resizeShort, .border, .padEdge, .crop, .centerCrop, .resizeTo, .blurFill, .rotate, .shear, .flip, .aspect, .blur,
+        case .jpeg, .png, .webp, .resize, .resizeShort, .border, .padEdge, .crop, .centerCrop, .resizeTo, .blurFill, .rotate, .shear, .keystone, .flip, .aspect, .blur,
              .median, .brightness, .contrast, .gamma:
             throw AttackError.notApplicable(attack: description, kind: .audio)
         }

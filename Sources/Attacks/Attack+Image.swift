@@ -49,6 +49,8 @@ extension Attack {
             return ImageWarp.rotate(image, degrees: degrees, cropToValid: cropToValid)
         case let .shear(degrees):
             return ImageWarp.shear(image, degrees: degrees)
+        case let .keystone(fraction):
+            return ImageWarp.keystone(image, fraction: fraction)
         case .flip:
             return ImageGeometry.flipHorizontally(image)
         case let .aspect(factor):
@@ -65,7 +67,7 @@ extension Attack {
             return ImageTone.contrast(image, factor: Float(factor))
         case let .gamma(gamma):
             return ImageTone.gamma(image, gamma: Float(gamma))
-        case .mp3, .ogg, .opus, .aac, .resample, .lowpass, .highpass, .audioNoise, .volume, .excerpt,
+        case .mp3, .ogg, .opus, .aac, .resample, .lowpass, .highpass, .reverb, .audioNoise, .volume, .excerpt,
              .surround, .shift, .speed, .tempo, .pitch, .mono, .invert:
             throw AttackError.notApplicable(attack: description, kind: .image)
         }

@@ -50,6 +50,9 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
     /// Shear horizontally about the centre by `degrees` (bicubic), same canvas, uncovered corners
     /// black: each row moves sideways by tan(degrees) times its distance below the centre.
     case shear(degrees: Double)
+    /// Squeeze into a trapezoid whose top edge is narrower by `fraction` of the width on each
+    /// side (bicubic), same canvas, uncovered corners black: a picture photographed at a tilt.
+    case keystone(fraction: Double)
     /// Mirror left to right.
     case flip
     /// Scale the width by `factor` (Lanczos-3), keeping the height.
@@ -85,6 +88,9 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
     case lowpass(hz: Double)
     /// Remove content below `hz` (FFT brick-wall with a short raised-cosine taper).
     case highpass(hz: Double)
+    /// Convolve with a synthetic room response: the direct sound and a diffuse tail of equal
+    /// energy decaying by 60 dB over `rt60` seconds (see `AudioReverb`), seeded.
+    case reverb(rt60: Double)
     /// Add white Gaussian noise at this signal-to-noise ratio, per channel, seeded. Spec `noise:X`.
     case audioNoise(snrDB: Double)
     /// Multiply by `gain` and clip to −1...1.
@@ -113,10 +119,10 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
     /// The kind of media the attack works on; `nil` for `noise`, which works on both.
     public var mediaKind: MediaKind? {
         switch self {
-        case .jpeg, .png, .webp, .resize, .resizeShort, .border, .padEdge, .crop, .centerCrop, .resizeTo, .blurFill, .rotate, .shear, .flip,
+        case .jpeg, .png, .webp, .resize, .resizeShort, .border, .padEdge, .crop, .centerCrop, .resizeTo, .blurFill, .rotate, .shear, .keystone, .flip,
              .aspect, .blur, .median, .brightness, .contrast, .gamma:
             .image
-        case .mp3, .ogg, .opus, .aac, .resample, .lowpass, .highpass, .audioNoise, .volume, .excerpt,
+        case .mp3, .ogg, .opus, .aac, .resample, .lowpass, .highpass, .reverb, .audioNoise, .volume, .excerpt,
              .surround, .shift, .speed, .tempo, .pitch, .mono, .invert:
             .audio
         case .noise:
@@ -145,6 +151,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case .blurFill: "blur-fill"
         case .rotate: "rotate"
         case .shear: "shear"
+        case .keystone: "keystone"
         case .flip: "flip"
         case .aspect: "aspect"
         case .noise, .audioNoise: "noise"
@@ -160,6 +167,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case .resample: "resample"
         case .lowpass: "lowpass"
         case .highpass: "highpass"
+        case .reverb: "reverb"
         case .volume: "volume"
         case .excerpt: "excerpt"
         case .surround: "surround"
@@ -190,6 +198,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case let .blurFill(width, height): "blur-fill:\(width)x\(height)"
         case let .rotate(degrees, crop): "rotate:\(f(degrees))" + (crop ? ":crop" : "")
         case let .shear(degrees): "shear:\(f(degrees))"
+        case let .keystone(fraction): "keystone:\(f(fraction))"
         case .flip: "flip"
         case let .aspect(factor): "aspect:\(f(factor))"
         case let .noise(sigma): "noise:\(f(sigma))"
@@ -205,6 +214,7 @@ public enum Attack: Sendable, Equatable, CustomStringConvertible {
         case let .resample(hz): "resample:\(hz)"
         case let .lowpass(hz): "lowpass:\(f(hz))"
         case let .highpass(hz): "highpass:\(f(hz))"
+        case let .reverb(rt60): "reverb:\(f(rt60))"
         case let .audioNoise(snr): "noise:\(f(snr))"
         case let .volume(gain): "volume:\(f(gain))"
         case let .excerpt(seconds): "excerpt:\(f(seconds))"

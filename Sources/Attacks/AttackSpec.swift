@@ -54,6 +54,8 @@ private struct SpecReader {
             return try rotate()
         case "shear":
             attack = .shear(degrees: try double(1, in: -60...60, "shear angle"))
+        case "keystone":
+            attack = .keystone(fraction: try double(1, in: 0...0.45, "keystone fraction"))
         case "flip":
             attack = .flip
         case "aspect":
@@ -89,6 +91,8 @@ private struct SpecReader {
             attack = .resample(hz: try int(1, in: 1000...768_000, "sample rate"))
         case "lowpass":
             attack = .lowpass(hz: try double(1, in: 1...400_000, "low-pass cut-off"))
+        case "reverb":
+            attack = .reverb(rt60: try double(1, in: 0.01...10, "reverberation time"))
         case "highpass":
             attack = .highpass(hz: try double(1, in: 1...400_000, "high-pass cut-off"))
         case "volume":

@@ -51,7 +51,10 @@ extension Suite {
                         SuiteAttack("blur-fill:1080x1920,jpeg:85", label: "blur-fill to 9:16, JPEG 85", media: .image)]
         // Nor is a shear (an affine augmentation, a scanner's or a phone's skew correction): the
         // tile lattice is no longer square, and the square search alone lost 23 of 24 at 5°.
-        let shear = [SuiteAttack("shear:5,jpeg:85", label: "shear 5°, JPEG 85", media: .image)]
+        // A keystone (a photo of a poster or a screen) is affine only locally: one lattice fits it
+        // only where it is mild (docs/image-mark.md, Known limits).
+        let shear = [SuiteAttack("shear:5,jpeg:85", label: "shear 5°, JPEG 85", media: .image),
+                     SuiteAttack("keystone:0.05,jpeg:85", label: "keystone 5 %, JPEG 85", media: .image)]
         return plain + [SuiteAttack(trainingChain, label: "training chain", media: .image)] + more
             + [SuiteAttack("resize:0.75,crop:0.8,jpeg:75", label: "resize+crop+JPEG", media: .image)] + webp + border + squash
             + blurFill + shear + stretch
@@ -70,6 +73,8 @@ extension Suite {
             SuiteAttack("invert", label: "one channel's polarity inverted", media: .audio),
             // Not a target: a telephone-rate copy (8 kHz: nothing above 4 kHz), re-encoded.
             SuiteAttack("resample:8000,mp3:64", label: "telephone rate 8 kHz + MP3 64", media: .audio),
+            // Not a target: a room's reverberation (RT60 0.3 s, as much reverberant as direct sound).
+            SuiteAttack("reverb:0.3", label: "room reverb, RT60 0.3 s", media: .audio),
             SuiteAttack("excerpt:10", media: .audio, trials: 3, stretch: true),
             SuiteAttack("speed:0.98", media: .audio, stretch: true),
             SuiteAttack("speed:1.02", media: .audio, stretch: true),

@@ -123,6 +123,7 @@ extension Attack {
              let .speed(factor), let .tempo(factor): factor
         case let .resizeShort(pixels), let .border(pixels), let .padEdge(pixels): Double(pixels)
         case let .crop(area): area
+        case let .keystone(fraction): fraction
         case let .rotate(degrees, _), let .shear(degrees): degrees
         case let .noise(level): level
         case let .blur(sigma): sigma
@@ -132,6 +133,7 @@ extension Attack {
         case let .ogg(quality): quality
         case let .resample(hz): Double(hz)
         case let .lowpass(hz), let .highpass(hz): hz
+        case let .reverb(rt60): rt60
         case let .audioNoise(snr): snr
         case let .pitch(cents): cents
         case let .volume(gain): gain

@@ -6,9 +6,9 @@ import Testing
 struct AttackSpecTests {
     static let canonicalSpecs = [
         "jpeg:75", "png", "webp:75", "resize:0.75", "resize-short:512", "border:256", "pad-edge:512", "crop:0.8", "center-crop:512x384", "resize-to:256x256", "blur-fill:1080x1920", "rotate:5",
-        "rotate:-2.5:crop", "shear:5", "shear:-7.5", "flip", "aspect:1.1", "noise:4", "noise:2.5", "blur:1.5", "median:3", "brightness:1.2",
+        "rotate:-2.5:crop", "shear:5", "shear:-7.5", "keystone:0.05", "flip", "aspect:1.1", "noise:4", "noise:2.5", "blur:1.5", "median:3", "brightness:1.2",
         "contrast:0.8", "gamma:1.2", "mp3:128", "mp3:8", "ogg:0", "ogg:0.5", "opus:32", "aac:128", "resample:16000",
-        "lowpass:4000", "highpass:200", "volume:0.5", "excerpt:15", "surround:30", "shift:123", "shift:-50", "speed:1.02", "tempo:1.05", "pitch:-100", "mono", "invert",
+        "lowpass:4000", "highpass:200", "reverb:0.3", "volume:0.5", "excerpt:15", "surround:30", "shift:123", "shift:-50", "speed:1.02", "tempo:1.05", "pitch:-100", "mono", "invert",
     ]
 
     @Test("a canonical spec reads back as itself", arguments: canonicalSpecs)

@@ -51,6 +51,34 @@ struct AudioEditAttackTests {
         #expect(abs(pass) < 1, "above 1.5 kHz: \(pass) dB")
     }
 
+    @Test("reverb:RT60 on an impulse: the direct sound, then an equal-energy tail decaying 60 dB in RT60")
+    func reverbImpulseResponse() throws {
+        let rate = 8000, rt60 = 0.5
+        var impulse = [Float](repeating: 0, count: rate * 2)
+        impulse[100] = 1
+        let original = AudioBuffer(sampleRate: rate, channels: [impulse, impulse])
+        let attacked = try Attack.reverb(rt60: rt60).apply(to: original, seed: 4)
+        #expect(attacked.frameCount == original.frameCount && attacked.sampleRate == rate)
+        for channel in attacked.channels {
+            #expect(channel[..<100].allSatisfy { $0 == 0 } || channel[..<100].allSatisfy { abs($0) < 1e-5 })
+            #expect(abs(channel[100] - 1) < 1e-4, "direct sound \(channel[100])")
+            // 5 ms of silence, then the tail, whose energy equals the direct sound's.
+            #expect(channel[101..<140].allSatisfy { abs($0) < 1e-4 })
+            let tail = channel[140...].reduce(0.0) { $0 + Double($1) * Double($1) }
+            #expect(abs(tail - 1) < 0.01, "tail energy \(tail)")
+            // Energy in the first and the last 100 ms of the first RT60: 60 dB apart, less the
+            // decay across each window itself (a Gaussian tail: within a few dB).
+            func energy(from t: Double) -> Double {
+                let start = 140 + Int(t * Double(rate))
+                return channel[start..<(start + rate / 10)].reduce(0.0) { $0 + Double($1) * Double($1) }
+            }
+            let drop = 10 * log10(energy(from: rt60 - 0.1) / energy(from: 0))
+            #expect(abs(drop - -48) < 4, "decay over RT60 − 0.1 s: \(drop) dB, expected −48")
+        }
+        // Each channel has a tail of its own.
+        #expect(attacked.channels[0] != attacked.channels[1])
+    }
+
     @Test("noise:X on audio: measured SNR within 0.3 dB, per channel",
           .enabled(if: Corpus.isAvailable, Corpus.skipMessage),
           arguments: [0.0, 10.0, 20.0, 35.0])

@@ -230,6 +230,24 @@ struct ImageGeometryAttackTests {
         #expect(try AttackChain(parsing: "shear:5").description == "shear:5")
     }
 
+    @Test("keystone keeps the bottom row and narrows the top row about the centre line")
+    func keystoneNarrowsTheTop() throws {
+        let (width, height) = (41, 21)
+        let original = AttackFixtures.randomImage(width: width, height: height, model: .gray, seed: 10)
+        #expect(try Attack.keystone(fraction: 0).apply(to: original, seed: 0) == original)
+        let squeezed = try Attack.keystone(fraction: 0.25).apply(to: original, seed: 0)
+        #expect(squeezed.width == width && squeezed.height == height)
+        let bottom = (height - 1) * width
+        for x in 0..<width { #expect(abs(squeezed.planes[0][bottom + x] - original.planes[0][bottom + x]) < 1e-5) }
+        // The top row is the original's scaled by 1/2 about the centre: column 20 ± k reads 20 ± 2k,
+        // and beyond a quarter of the width on each side lies black.
+        for k in 0...9 {
+            #expect(abs(squeezed.planes[0][20 + k] - original.planes[0][20 + 2 * k]) < 1e-5)
+            #expect(abs(squeezed.planes[0][20 - k] - original.planes[0][20 - 2 * k]) < 1e-5)
+        }
+        for x in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40] { #expect(squeezed.planes[0][x] == 0, "column \(x)") }
+    }
+
     @Test("rotate 5°: same canvas, black corners, centre kept",
           .enabled(if: Corpus.isAvailable, Corpus.skipMessage))
     func rotateFiveDegrees() throws {
