@@ -1,7 +1,8 @@
 import Foundation
 import Media
 
-/// Rotation and shear about the image centre with bicubic interpolation, on the same canvas.
+/// Rotation, shear and keystone about the image centre with bicubic interpolation, on the same
+/// canvas.
 ///
 /// Every output pixel is mapped back to the input (inverse mapping, so there are no holes) and
 /// interpolated there with Keys' cubic convolution kernel, a = −0.5 (Keys, "Cubic convolution

@@ -43,44 +43,39 @@ extension LatticeSync {
         return kept
     }
 
-    /// The coarse search's score of a lattice: z over windows of `halfChip` (half the chip the
-    /// lattice implies: its period / 64, at most 4) at v1, v2, v1 ± v2.
-    @inline(__always)
-    static func score(_ lattice: TileLattice, halfChip: Double, z: LagScores, windows: WindowSums) -> Double {
-        windows.score(z, lattice.v1, halfWidth: halfChip) + windows.score(z, lattice.v2, halfWidth: halfChip)
-            + 0.7 * (windows.score(z, lattice.point(1, 1), halfWidth: halfChip)
-                     + windows.score(z, lattice.point(1, -1), halfWidth: halfChip))
-    }
-
     /// The ``affinePeaks`` highest peaks of the window score at lags whose length lies in
     /// `lengths`, in the upper half plane (the autocorrelation is symmetric), each refined to the
-    /// highest z within a lag of it (sub-pixel).
+    /// highest z within two lags of it (sub-pixel).
     ///
     /// The score is taken on every second lag in each direction, with windows of at least 3 × 3
     /// (so a 1-px peak still falls in a sampled window), and only local maxima of that grid above
-    /// ``affinePeakFloor`` are ranked: a quarter of a millisecond on a 1080p image's working size,
-    /// where every lag cost 0.7 ms.
+    /// ``affinePeakFloor`` are ranked: about a third of a millisecond on a 256-px working image,
+    /// where scoring every lag cost 0.7 ms. (Every third lag cost a little less and lost the
+    /// sheared text page: its mark's 2-px peaks, split between two windows, fell under the
+    /// lines' peaks.)
     static func strongestPeaks(z: LagScores, windows: WindowSums, lengths: ClosedRange<Double>) -> [SIMD2<Double>] {
-        let halfX = min(z.maxLagX, Int(lengths.upperBound)) / 2, halfY = min(z.maxLagY, Int(lengths.upperBound)) / 2
+        let step = 2
+        let gridX = min(z.maxLagX, Int(lengths.upperBound)) / step, gridY = min(z.maxLagY, Int(lengths.upperBound)) / step
         let low2 = lengths.lowerBound * lengths.lowerBound, high2 = lengths.upperBound * lengths.upperBound
-        // Grid point (i, j) is lag (2i, 2j), i in [-halfX, halfX], j in [0, halfY], stored with a
-        // margin of one (never a peak) so that every point has eight neighbours to compare with.
-        let width = 2 * halfX + 3, height = halfY + 2
+        // Grid point (i, j) is lag (step·i, step·j), i in [-gridX, gridX], j in [0, gridY], stored
+        // with a margin of one (never a peak) so that every point has eight neighbours.
+        let width = 2 * gridX + 3, height = gridY + 2
         var scores = [Float](repeating: -.infinity, count: width * height)
-        for j in 0...halfY {
-            let ty = 2 * j, y2 = Double(ty * ty)
-            for i in -halfX...halfX where j > 0 || i > 0 {
-                let tx = 2 * i, length2 = Double(tx * tx) + y2
+        for j in 0...gridY {
+            let ty = step * j, y2 = Double(ty * ty)
+            for i in -gridX...gridX where j > 0 || i > 0 {
+                let tx = step * i, length2 = Double(tx * tx) + y2
                 guard length2 >= low2, length2 <= high2 else { continue }
-                let radius = max(1, Int(min(4, length2.squareRoot() / 64).rounded()))
+                // The window's radius is half a chip, length / 64 rounded, at least 1 and at most 4.
+                let radius = length2 < 96 * 96 ? 1 : length2 < 160 * 160 ? 2 : length2 < 224 * 224 ? 3 : 4
                 let sum = windows.sum(x: tx + z.maxLagX, y: ty + z.maxLagY, radius: radius)
-                scores[j * width + i + halfX + 1] = Float(sum / Double(2 * radius + 1))
+                scores[j * width + i + gridX + 1] = Float(sum / Double(2 * radius + 1))
             }
         }
         var maxima = [(lag: SIMD2<Int>, score: Float)]()
         let floor = Float(affinePeakFloor)
-        for j in 0...halfY {
-            for column in 1...(2 * halfX + 1) {
+        for j in 0...gridY {
+            for column in 1...(2 * gridX + 1) {
                 let index = j * width + column, score = scores[index]
                 guard score > floor else { continue }
                 // A local maximum over its 3 × 3 neighbourhood (ties go to the first in scan order).
@@ -91,14 +86,14 @@ extension LatticeSync {
                     let above = index - width
                     guard scores[above - 1] < score, scores[above] < score, scores[above + 1] < score else { continue }
                 }
-                maxima.append((SIMD2(2 * (column - halfX - 1), 2 * j), score))
+                maxima.append((SIMD2(step * (column - gridX - 1), step * j), score))
             }
         }
         maxima.sort { $0.score > $1.score }
         var peaks = [SIMD2<Double>]()
         for entry in maxima.prefix(affinePeaks) {
             let lag = SIMD2(Double(entry.lag.x), Double(entry.lag.y))
-            peaks.append(z.localPeak(near: lag, radius: 1)?.0 ?? lag)
+            peaks.append(z.localPeak(near: lag, radius: 2)?.0 ?? lag)
         }
         return peaks
     }

@@ -12,8 +12,9 @@ import Spectral
 ///   coarse:    every square lattice (period P ≥ short side / 4, angle θ) in ~half-chip steps, plus
 ///              stretched ones near the axes, scored by z summed over half-chip windows at
 ///              v1, v2, v1+v2, v1−v2 (summed-area table)
-///   shortlist: best per (period, angle, aspect) neighbourhood, distinct lattices, plus the
-///              index-2 superlattices of the strongest
+///   any shape: pairs of the strongest single peaks, Gauss-reduced (a shear; LatticeSync+Affine)
+///   shortlist: best per (period, angle, aspect) neighbourhood, distinct lattices, the best two
+///              of any shape, plus the index-2 superlattices of the strongest
 ///   fine:      least-squares fit of L = [v1 v2] to the sub-pixel peaks found near up to 12
 ///              lattice points (absorbs residual aspect change and shear)
 /// ```
@@ -183,6 +184,15 @@ enum LatticeSync {
             }
             return stride
         }
+    }
+
+    /// The coarse search's score of a lattice: z over windows of `halfChip` (half the chip the
+    /// lattice implies: its period / 64, at most 4) at v1, v2, v1 ± v2.
+    @inline(__always)
+    static func score(_ lattice: TileLattice, halfChip: Double, z: LagScores, windows: WindowSums) -> Double {
+        windows.score(z, lattice.v1, halfWidth: halfChip) + windows.score(z, lattice.v2, halfWidth: halfChip)
+            + 0.7 * (windows.score(z, lattice.point(1, 1), halfWidth: halfChip)
+                     + windows.score(z, lattice.point(1, -1), halfWidth: halfChip))
     }
 
     /// Non-maximum suppression in O(n): the best candidate of each neighbourhood of lattices
