@@ -53,7 +53,9 @@ extension Suite {
         // tile lattice is no longer square, and the square search alone lost 23 of 24 at 5°.
         // A keystone (a photo of a poster or a screen) is affine only locally: one lattice fits it
         // only where it is mild (docs/image-mark.md, Known limits).
+        // A rotation followed by a stretch is a shear too (0 of 24 before lattices of any shape).
         let shear = [SuiteAttack("shear:5,jpeg:85", label: "shear 5°, JPEG 85", media: .image),
+                     SuiteAttack("rotate:10,aspect:1.2,jpeg:85", label: "rotate 10° + aspect 1.2, JPEG 85", media: .image),
                      SuiteAttack("keystone:0.05,jpeg:85", label: "keystone 5 %, JPEG 85", media: .image)]
         return plain + [SuiteAttack(trainingChain, label: "training chain", media: .image)] + more
             + [SuiteAttack("resize:0.75,crop:0.8,jpeg:75", label: "resize+crop+JPEG", media: .image)] + webp + border + squash
