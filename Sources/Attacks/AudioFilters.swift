@@ -68,20 +68,34 @@ enum AudioFilters {
         // it rings both ways: the ringing after the end fills the start of the padding, the
         // ringing before the start wraps around to the end of it, so the padding holds both.
         let padding = max(4096, Int(2 * 8 * Double(audio.sampleRate) / width))
-        var size = 1
-        while size < frameCount + padding { size *= 2 }
-        let transform = RealFFT.shared(shape: [size])
-        let binWidth = Double(audio.sampleRate) / Double(size)
+        let transform = RealFFT.shared(shape: [powerOfTwo(atLeast: frameCount + padding)])
+        let binWidth = Double(audio.sampleRate) / Double(transform.count)
         let gains = (0..<transform.spectrumCount).map { gain(at: Double($0) * binWidth, keeping: band) }
 
         var result = audio
         result.channels = audio.channels.map { channel in
-            var padded = channel
-            padded.append(contentsOf: repeatElement(0, count: size - frameCount))
-            var spectrum = transform.forward(padded)
-            for k in spectrum.indices { spectrum[k] = spectrum[k] * gains[k] }
-            return Array(transform.inverse(spectrum)[..<frameCount])
+            filtered(channel, transform: transform) { spectrum in
+                for k in spectrum.indices { spectrum[k] = spectrum[k] * gains[k] }
+            }
         }
         return result
+    }
+
+    /// The smallest power of two ≥ `n` (power-of-two sizes keep the number of cached plans small).
+    static func powerOfTwo(atLeast n: Int) -> Int {
+        var size = 1
+        while size < n { size *= 2 }
+        return size
+    }
+
+    /// `channel` zero-padded to the transform's size, its spectrum changed by `shaping`, and
+    /// transformed back to its own length: a filter (or a convolution) whose response the padding
+    /// keeps from wrapping around to the start.
+    static func filtered(_ channel: [Float], transform: RealFFT, shaping: (inout [ComplexFloat]) -> Void) -> [Float] {
+        var padded = channel
+        padded.append(contentsOf: repeatElement(0, count: transform.count - channel.count))
+        var spectrum = transform.forward(padded)
+        shaping(&spectrum)
+        return Array(transform.inverse(spectrum)[..<channel.count])
     }
 }

@@ -22,8 +22,7 @@ enum AudioReverb {
         let rate = Double(audio.sampleRate)
         let delay = Int((predelay * rate).rounded())
         let tail = max(1, Int((1.2 * rt60 * rate).rounded()))
-        var size = 1
-        while size < audio.frameCount + delay + tail { size *= 2 }
+        let size = AudioFilters.powerOfTwo(atLeast: audio.frameCount + delay + tail)
         let transform = RealFFT.shared(shape: [size])
         // ln(1000) = 6.908: the amplitude falls by 60 dB (10³) over rt60.
         let decay = 6.907_755 / (rt60 * rate)
@@ -40,11 +39,9 @@ enum AudioReverb {
             response[0] = 1
             for n in 0..<tail { response[delay + n] = Float(tailSamples[n] * scale) }
             let responseSpectrum = transform.forward(response)
-            var padded = channel
-            padded.append(contentsOf: repeatElement(0, count: size - audio.frameCount))
-            var spectrum = transform.forward(padded)
-            for k in spectrum.indices { spectrum[k] = spectrum[k] * responseSpectrum[k] }
-            return Array(transform.inverse(spectrum)[..<audio.frameCount])
+            return AudioFilters.filtered(channel, transform: transform) { spectrum in
+                for k in spectrum.indices { spectrum[k] = spectrum[k] * responseSpectrum[k] }
+            }
         }
         return result
     }

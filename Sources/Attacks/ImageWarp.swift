@@ -34,12 +34,7 @@ enum ImageWarp {
         // With y pointing down, turning the picture counter-clockwise by θ takes a source offset
         // `(u, v)` from the centre to `(u cos θ + v sin θ, −u sin θ + v cos θ)`, so output offset
         // `(dx, dy)` reads the source at `(dx cos θ − dy sin θ, dx sin θ + dy cos θ)`.
-        let planes = image.planes.map { plane in
-            warpPlane(plane, width: image.width, height: image.height, frame: frame) { dx, dy in
-                SIMD2(dx * cosine - dy * sine, dx * sine + dy * cosine)
-            }
-        }
-        return image.replacing(width: frame.width, height: frame.height, planes: planes)
+        return warped(image, frame: frame) { dx, dy in SIMD2(dx * cosine - dy * sine, dx * sine + dy * cosine) }
     }
 
     /// `image` sheared horizontally by `degrees` about its centre: each row moves sideways by
@@ -49,11 +44,7 @@ enum ImageWarp {
     /// - Complexity: O(pixels · planes · 16); row bands run in parallel.
     static func shear(_ image: PlanarImage, degrees: Double) -> PlanarImage {
         let slope = tan(degrees * Double.pi / 180)
-        let frame = (x: 0, y: 0, width: image.width, height: image.height)
-        let planes = image.planes.map { plane in
-            warpPlane(plane, width: image.width, height: image.height, frame: frame) { dx, dy in SIMD2(dx - slope * dy, dy) }
-        }
-        return image.replacing(width: image.width, height: image.height, planes: planes)
+        return warped(image) { dx, dy in SIMD2(dx - slope * dy, dy) }
     }
 
     /// `image` squeezed into a trapezoid whose top edge is narrower by `fraction` of the width on
@@ -62,16 +53,12 @@ enum ImageWarp {
     /// about the vertical centre line, linearly from 1 − 2·fraction at the top to 1 at the bottom.
     /// - Complexity: O(pixels · planes · 16); row bands run in parallel.
     static func keystone(_ image: PlanarImage, fraction: Double) -> PlanarImage {
-        let frame = (x: 0, y: 0, width: image.width, height: image.height)
         let halfHeight = Double(image.height - 1) / 2
-        let planes = image.planes.map { plane in
-            warpPlane(plane, width: image.width, height: image.height, frame: frame) { dx, dy in
-                // dy runs from −halfHeight (top) to +halfHeight (bottom).
-                let rowScale = 1 - fraction * (1 - dy / max(halfHeight, 1))
-                return SIMD2(dx / rowScale, dy)
-            }
+        return warped(image) { dx, dy in
+            // dy runs from −halfHeight (top) to +halfHeight (bottom).
+            let rowScale = 1 - fraction * (1 - dy / max(halfHeight, 1))
+            return SIMD2(dx / rowScale, dy)
         }
-        return image.replacing(width: image.width, height: image.height, planes: planes)
     }
 
     /// The largest centred rectangle with the image's aspect ratio that the rotated picture covers.
@@ -109,6 +96,17 @@ enum ImageWarp {
         }
         let radians = degrees * Double.pi / 180
         return (sin(radians), cos(radians))
+    }
+
+    /// Every plane of `image` warped, for the output pixels of `frame` (canvas coordinates; the
+    /// whole canvas when nil), the output `frame`-sized.
+    private static func warped(_ image: PlanarImage, frame: (x: Int, y: Int, width: Int, height: Int)? = nil,
+                               sourceOfOutput: @escaping @Sendable (Double, Double) -> SIMD2<Double>) -> PlanarImage {
+        let frame = frame ?? (x: 0, y: 0, width: image.width, height: image.height)
+        let planes = image.planes.map { plane in
+            warpPlane(plane, width: image.width, height: image.height, frame: frame, sourceOfOutput: sourceOfOutput)
+        }
+        return image.replacing(width: frame.width, height: frame.height, planes: planes)
     }
 
     /// One plane warped, for the output pixels of `frame` (canvas coordinates): the output pixel at

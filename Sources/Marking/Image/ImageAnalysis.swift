@@ -11,10 +11,9 @@ public struct ImageAnalysis: Sendable {
         var fold: [Float]
         var spectrum: [ComplexFloat]
         var norm: Double
-        /// A squashed lattice (``LatticeSync/smallStretchLimit``): its pilot must win by a margin.
-        var squashed = false
-        /// A lattice of any shape (``LatticeSync/affineSearch(z:windows:periods:)``): the same margin.
-        var skewed = false
+        /// A squashed lattice (``LatticeSync/smallStretchLimit``) or one of any shape
+        /// (``LatticeSync/affineSearch(z:windows:periods:)``): its pilot must win by a margin.
+        var handicapped = false
     }
 
     /// One way of looking at the image: a working image, its lattice candidates and folds.
@@ -87,8 +86,7 @@ public struct ImageAnalysis: Sendable {
         }
         let candidates = found.map { candidate in
             var folded = Self.folded(whitened, valid: valid, on: candidate.lattice)
-            folded.squashed = candidate.squashed
-            folded.skewed = candidate.skewed
+            folded.handicapped = candidate.squashed || candidate.skewed
             return folded
         }
         return View(candidates: candidates, toInputScale: toInputScale, origin: origin)

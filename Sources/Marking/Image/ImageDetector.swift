@@ -35,6 +35,7 @@ public struct ImageDetector: Sendable {
     /// adds candidates whose best noise alignments would otherwise outrank a weak true one
     /// (`ImageLab`, 10 attacks × 24 images: 188 of 240 at 1, 189 at 0.9 and at 0.8, as without
     /// the squash search). The pilot alone still chooses, so the false-positive model holds.
+    /// Lattices of any shape (``LatticeSync/affineSearch(z:windows:periods:)``) pay the same.
     static let squashedPilotHandicap = 0.9
 
     /// Looks for the mark in `image` (any size; colour or gray; only luma is used).
@@ -59,7 +60,7 @@ public struct ImageDetector: Sendable {
                 }
             }
             func rank(_ entry: (candidate: ImageAnalysis.FoldedCandidate, alignment: TileFold.Alignment)) -> Double {
-                entry.alignment.pilotScore * (entry.candidate.squashed || entry.candidate.skewed ? Self.squashedPilotHandicap : 1)
+                entry.alignment.pilotScore * (entry.candidate.handicapped ? Self.squashedPilotHandicap : 1)
             }
             ranked.sort { rank($0) > rank($1) }
             for entry in ranked.prefix(Self.testedAlignments) {
