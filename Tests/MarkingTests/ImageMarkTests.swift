@@ -138,15 +138,15 @@ struct ImageMarkTests {
         #expect(small.readBack?.payload == Self.payload && small.readBack?.sync?.tilePeriod == 64)
     }
 
-    /// A weak untouched mark (strength 0.27: with this key and image its untouched FPR is above
-    /// the margin, while 0.31 is not) is raised once by 1 dB rather than written barely readable:
+    /// A weak untouched mark (strength 0.24: with this key and image its untouched FPR is above
+    /// the margin, while 0.27 is not since the chip-matched whitening of stop 19) is raised once by 1 dB rather than written barely readable:
     /// its PSNR is 1 dB under what the strength alone gives.
     @Test func weakSmallImageMarksAreRaisedOnce() throws {
         let camera = try Self.load("skimage_camera_gray.png")
         let half = try Self.marker.embed(camera, payload: Self.payload, options: ImageEmbedOptions(strength: 0.5))
-        let weak = try Self.marker.embed(camera, payload: Self.payload, options: ImageEmbedOptions(strength: 0.27))
+        let weak = try Self.marker.embed(camera, payload: Self.payload, options: ImageEmbedOptions(strength: 0.24))
         #expect(weak.readBack?.payload == Self.payload)
-        let unraised = half.psnr + 20 * log10(0.5 / 0.27)
+        let unraised = half.psnr + 20 * log10(0.5 / 0.24)
         #expect(abs(weak.psnr - (unraised - ImageMarker.readBackBoostDecibels)) < 0.15,
                 "PSNR \(weak.psnr), unraised \(unraised)")
     }

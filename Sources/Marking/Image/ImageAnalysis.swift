@@ -63,7 +63,7 @@ public struct ImageAnalysis: Sendable {
     /// A working-size image folded on a lattice known in advance, without the synchronisation
     /// search: the embedder's rehearsal (``ChainRehearsal``), which knows where its tiles lie.
     init(working: Plane, knownLattice lattice: TileLattice) {
-        let (whitened, valid) = WorkingImage.whitened(working)
+        let (whitened, valid) = WorkingImage.whitened(working, radius: WorkingImage.whiteningRadius(chipSize: lattice.chipSize))
         views = [View(candidates: [Self.folded(whitened, valid: valid, on: lattice)], toInputScale: 1, origin: .zero)]
     }
 
@@ -79,13 +79,19 @@ public struct ImageAnalysis: Sendable {
         guard min(working.width, working.height) >= 2 * Int(LatticeSync.minimumPeriod) else {
             return View(candidates: [], toInputScale: toInputScale, origin: origin)
         }
-        let (whitened, valid) = WorkingImage.whitened(working)
-        var found = LatticeSync.candidates(whitened: whitened, count: Self.latticeCandidates)
+        let searched = WorkingImage.whitened(working, radius: WorkingImage.searchRadius)
+        var found = LatticeSync.candidates(whitened: searched.values, count: Self.latticeCandidates)
         if let prior, !found.contains(where: { simdLength($0.lattice.v1 - prior.v1) < 1 && simdLength($0.lattice.v2 - prior.v2) < 1 }) {
             found.append(LatticeSync.Candidate(lattice: prior, score: 0))
         }
+        // Each candidate is folded from the image whitened for its own chip size (the search's
+        // plane when that is the working size's 2 px, as it is for all but crops and small copies).
+        var whitenedByRadius = [WorkingImage.searchRadius: searched]
         let candidates = found.map { candidate in
-            var folded = Self.folded(whitened, valid: valid, on: candidate.lattice)
+            let radius = WorkingImage.whiteningRadius(chipSize: candidate.lattice.chipSize)
+            if whitenedByRadius[radius] == nil { whitenedByRadius[radius] = WorkingImage.whitened(working, radius: radius) }
+            let plane = whitenedByRadius[radius]!
+            var folded = Self.folded(plane.values, valid: plane.valid, on: candidate.lattice)
             folded.handicapped = candidate.squashed || candidate.skewed
             return folded
         }

@@ -27,60 +27,74 @@ struct Plane: Sendable {
 
 extension Plane {
     /// Mean over a (2r+1)×(2r+1) window, the window clipped at the borders (normalised by the
-    /// number of samples actually inside). Two separable running sums.
-    /// - Complexity: O(width · height), independent of `radius`.
+    /// number of samples actually inside). Separable, and each pass adds whole shifted rows, which
+    /// vectorises; the running sums this replaced were one long dependency chain in Double
+    /// (0.62 ms for a 455 × 256 working image, 0.16 ms now). Direct sums of at most 2r + 1 values
+    /// need no Double: they cannot drift, and a sum of squares stays non-negative.
+    /// - Complexity: O(width · height · radius); every caller's radius is at most 4.
     func boxMean(radius r: Int) -> Plane {
         guard r > 0 else { return self }
-        var horizontal = [Float](repeating: 0, count: count)
-        var output = [Float](repeating: 0, count: count)
-        let w = width, h = height
-        // 1 / (samples in the window) per column: a multiply per sample instead of a division
-        // (the divisions were a tenth of the detector's analysis time).
-        let inverseColumnCounts = (0..<w).map { x in 1 / Double(min(x + r, w - 1) - max(x - r, 0) + 1) }
-        values.withUnsafeBufferPointer { src in
-            horizontal.withUnsafeMutableBufferPointer { dst in
-                inverseColumnCounts.withUnsafeBufferPointer { inverse in
-                    // Running sums in Double: in Float they drift over long rows, enough to turn a
-                    // zero local energy slightly negative.
-                    for y in 0..<h {
-                        let row = y * w
-                        var sum = 0.0
-                        for x in 0..<min(r, w) { sum += Double(src[row + x]) }
-                        // The same sums as one loop with both bounds tested per sample, split
-                        // where the window enters and leaves the row.
-                        let entering = max(0, min(w, w - r)), leaving = min(w, r + 1)
-                        for x in 0..<min(entering, leaving) {
-                            sum += Double(src[row + x + r])
-                            dst[row + x] = Float(sum * inverse[x])
+        let rows = Self.rowMeans(values, width: width, height: height, radius: r)
+        return Plane(width: width, height: height, values: Self.columnMeans(rows, width: width, height: height, radius: r))
+    }
+
+    // Both passes use raw pointers rather than buffer subscripts: only then do the row loops
+    // vectorise (6× faster, measured).
+
+    /// Means of radius `r` along every row of a `width × height` row-major array.
+    private static func rowMeans(_ values: [Float], width w: Int, height h: Int, radius r: Int) -> [Float] {
+        var output = [Float](repeating: 0, count: values.count)
+        values.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { destination in
+                guard let src = source.baseAddress, let dst = destination.baseAddress else { return }
+                let inner = max(0, w - 2 * r)  // outputs whose whole window lies inside the row
+                let inverse = 1 / Float(2 * r + 1)
+                for y in 0..<h {
+                    let row = src + y * w, out = dst + y * w
+                    if inner > 0 {
+                        let centre = out + r
+                        for x in 0..<inner { centre[x] = row[x] }
+                        for k in 1..<(2 * r + 1) {
+                            let shifted = row + k
+                            for x in 0..<inner { centre[x] += shifted[x] }
                         }
-                        for x in min(entering, leaving)..<max(entering, leaving) {
-                            if x + r < w { sum += Double(src[row + x + r]) }
-                            if x - r - 1 >= 0 { sum -= Double(src[row + x - r - 1]) }
-                            dst[row + x] = Float(sum * inverse[x])
-                        }
-                        for x in max(entering, leaving)..<w {
-                            sum -= Double(src[row + x - r - 1])
-                            dst[row + x] = Float(sum * inverse[x])
-                        }
+                        for x in 0..<inner { centre[x] *= inverse }
                     }
+                    func clipped(_ x: Int) {
+                        let first = max(0, x - r), last = min(w - 1, x + r)
+                        var sum: Float = 0
+                        for k in first...last { sum += row[k] }
+                        out[x] = sum / Float(last - first + 1)
+                    }
+                    for x in 0..<min(r, w) { clipped(x) }
+                    for x in max(min(r, w), w - r)..<w { clipped(x) }
                 }
             }
         }
-        horizontal.withUnsafeBufferPointer { src in
-            output.withUnsafeMutableBufferPointer { dst in
-                var columnSums = [Double](repeating: 0, count: w)
-                columnSums.withUnsafeMutableBufferPointer { sums in
-                    for y in 0..<min(r, h) { for x in 0..<w { sums[x] += Double(src[y * w + x]) } }
-                    for y in 0..<h {
-                        if y + r < h { for x in 0..<w { sums[x] += Double(src[(y + r) * w + x]) } }
-                        if y - r - 1 >= 0 { for x in 0..<w { sums[x] -= Double(src[(y - r - 1) * w + x]) } }
-                        let inverse = 1 / Double(min(y + r, h - 1) - max(y - r, 0) + 1)
-                        for x in 0..<w { dst[y * w + x] = Float(sums[x] * inverse) }
+        return output
+    }
+
+    /// Means of radius `r` down every column of a `width × height` row-major array.
+    private static func columnMeans(_ values: [Float], width w: Int, height h: Int, radius r: Int) -> [Float] {
+        var output = [Float](repeating: 0, count: values.count)
+        values.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { destination in
+                guard let src = source.baseAddress, let dst = destination.baseAddress else { return }
+                for y in 0..<h {
+                    let first = max(0, y - r), last = min(h - 1, y + r)
+                    let out = dst + y * w
+                    let top = src + first * w
+                    for x in 0..<w { out[x] = top[x] }
+                    for k in (first + 1)..<(last + 1) {
+                        let row = src + k * w
+                        for x in 0..<w { out[x] += row[x] }
                     }
+                    let inverse = 1 / Float(last - first + 1)
+                    for x in 0..<w { out[x] *= inverse }
                 }
             }
         }
-        return Plane(width: w, height: h, values: output)
+        return output
     }
 
     /// Area-averaging downscale to `newWidth × newHeight` (each output sample is the exact mean of

@@ -45,6 +45,9 @@ struct TileLattice: Sendable, Equatable {
         return ratio > 0.8 && ratio < 1.25 && abs(determinant) >= 0.5 * lengths
     }
 
+    /// Mean chip size in pixels: the period over the tile's chips per side.
+    var chipSize: Double { period / Double(TileLayout.chipsPerSide) }
+
     /// Angle of v1 against the x axis, degrees.
     var angleDegrees: Double { atan2(v1.y, v1.x) * 180 / .pi }
 }
