@@ -37,6 +37,7 @@ struct WorkingImageTests {
         #expect(WorkingImage.whiteningRadius(chipSize: 2) == WorkingImage.searchRadius)
         #expect(WorkingImage.whiteningRadius(chipSize: 2.8) == 2)
         #expect(WorkingImage.whiteningRadius(chipSize: 4) == 3)
+        #expect(WorkingImage.whiteningRadius(chipSize: 5.2) == 4)
     }
 
     /// Every candidate is folded from the image whitened for its own chip size: the lattice a
