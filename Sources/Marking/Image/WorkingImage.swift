@@ -23,9 +23,10 @@ enum WorkingImage {
 
     /// The whitening radius for chips of `chipSize` working pixels: the local mean and the local
     /// energy are taken over (2r+1)² pixels. Chips are 2 px at the working size unless a crop
-    /// enlarged them (a quarter of the area: 4 px; 15 % of a 16:10 frame: 5 px) or the image arrived below the working size (a
-    /// quarter-size copy of a 512-px image: 1 px); a window matched to the chip keeps more of the
-    /// mark where chips are large and more of the host's texture out where they are small.
+    /// enlarged them (a quarter of the area: 4 px; 15 % of a 16:10 frame: 5 px) or the image
+    /// arrived below the working size (a quarter-size copy of a 512-px image: 1 px); a window
+    /// matched to the chip keeps more of the mark where chips are large and more of the host's
+    /// texture out where they are small (docs/image-mark.md, "Detection" 2).
     static func whiteningRadius(chipSize: Double) -> Int {
         chipSize < 1.5 ? 1 : chipSize < 3 ? 2 : chipSize < 4.5 ? 3 : 4
     }
@@ -45,6 +46,7 @@ enum WorkingImage {
         var residual = luma
         var squares = luma
         let n = luma.count
+        // Raw pointers, as in ``Plane/boxMean(radius:)``: the loops vectorise.
         luma.values.withUnsafeBufferPointer { l in
             mean.values.withUnsafeBufferPointer { m in
                 residual.values.withUnsafeMutableBufferPointer { r in
