@@ -32,7 +32,7 @@ extension LatticeSync {
                 guard lv <= affineLengthRatio * lu, abs(lattice.determinant) >= affineMinimumSine * lu * lv,
                       lattice.period >= 0.9 * periods.lowerBound, lattice.period <= periods.upperBound
                 else { continue }
-                found.append(Candidate(lattice: lattice, score: score(lattice, halfChip: min(4, lattice.period / 64), z: z, windows: windows)))
+                found.append(Candidate(lattice: lattice, score: score(lattice, halfChip: min(4, lattice.chipSize / 2), z: z, windows: windows)))
             }
         }
         found.sort { $0.score > $1.score }

@@ -187,7 +187,7 @@ enum LatticeSync {
     }
 
     /// The coarse search's score of a lattice: z over windows of `halfChip` (half the chip the
-    /// lattice implies: its period / 64, at most 4) at v1, v2, v1 ± v2.
+    /// lattice implies, ``TileLattice/chipSize``, at most 4) at v1, v2, v1 ± v2.
     @inline(__always)
     static func score(_ lattice: TileLattice, halfChip: Double, z: LagScores, windows: WindowSums) -> Double {
         windows.score(z, lattice.v1, halfWidth: halfChip) + windows.score(z, lattice.v2, halfWidth: halfChip)
