@@ -122,6 +122,20 @@ struct AudioLosslessRoundTripTests {
         }
     }
 
+    /// 16-bit output is rounded and clipped by tracemark's own integer conversion: exact halves go
+    /// to the even code as the float path's rounding did, and a NaN writes a code instead of trapping.
+    @Test("16-bit output rounds halves to even and survives a NaN", arguments: [ContainerFormat.wav, .flac])
+    func halvesAndNaN(container: ContainerFormat) throws {
+        let step: Float = 0x1p-15
+        let codes: [Float] = [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 32766.5, -32767.5, 32767.5]
+        let audio = AudioBuffer(sampleRate: 8000, channels: [codes.map { $0 * step } + [.nan]])
+        let decoded = try AudioCodec.decode(
+            AudioCodec.encode(audio, options: AudioEncodeOptions(format: container, sampleFormat: .pcm16)))
+        let expected: [Float] = [0, 2, 2, 0, -2, -2, 32766, -32768, 32767]
+        #expect(Array(decoded.channels[0].prefix(9)) == expected.map { $0 * step })
+        #expect(decoded.channels[0][9].isFinite)
+    }
+
     @Test("nil sample format falls back to 16-bit where the container cannot keep the source's")
     func sampleFormatFallback() throws {
         let lossySource = AudioBuffer(sampleRate: 8000, channels: [[0.25, -0.5]],

@@ -78,17 +78,25 @@ public enum AudioCodec {
     }
 
     /// Reads interleaved frames in `chunkFrames` blocks and appends them to planar channels.
+    ///
+    /// 16-bit PCM (WAV, FLAC, …) is read as integers and scaled here, in the loop that
+    /// deinterleaves it: the same floats as libsndfile's own conversion (x / 32768, exact), one
+    /// pass fewer.
     private struct PlanarReader {
         let file: SoundFile
         let channelCount: Int
+        let readsIntegers: Bool
         var interleaved: [Float]
+        var integers: [Int16]
         var scratch: [Float]
 
         init(file: SoundFile) {
             self.file = file
             channelCount = Int(file.info.channels)
-            interleaved = [Float](repeating: 0, count: chunkFrames * channelCount)
-            scratch = interleaved
+            readsIntegers = file.info.format & Int32(SF_FORMAT_SUBMASK) == Int32(SF_FORMAT_PCM_16)
+            interleaved = readsIntegers ? [] : [Float](repeating: 0, count: chunkFrames * channelCount)
+            integers = readsIntegers ? [Int16](repeating: 0, count: chunkFrames * channelCount) : []
+            scratch = [Float](repeating: 0, count: chunkFrames * channelCount)
         }
 
         /// Appends up to `count` frames to `planes` (one array per channel).
@@ -98,18 +106,24 @@ public enum AudioCodec {
             var appended = 0
             while appended < count {
                 let wanted = min(chunkFrames, count - appended)
-                let frames = interleaved.withUnsafeMutableBufferPointer { buffer in
-                    file.readFrames(into: buffer.baseAddress!, frames: wanted)
-                }
-                guard frames > 0 else { break }
-                if channelCount == 1 {
-                    planes[0].append(contentsOf: interleaved[0..<frames])
+                let frames: Int
+                if readsIntegers {
+                    frames = integers.withUnsafeMutableBufferPointer { file.readFrames(into: $0.baseAddress!, frames: wanted) }
+                    guard frames > 0 else { break }
+                    deinterleave(integers, into: &scratch, frames: frames, channelCount: channelCount)
                 } else {
-                    deinterleave(interleaved, into: &scratch, frames: frames, channelCount: channelCount)
-                    for channel in 0..<channelCount {
-                        let start = channel * chunkFrames
-                        planes[channel].append(contentsOf: scratch[start..<start + frames])
+                    frames = interleaved.withUnsafeMutableBufferPointer { file.readFrames(into: $0.baseAddress!, frames: wanted) }
+                    guard frames > 0 else { break }
+                    if channelCount == 1 {
+                        planes[0].append(contentsOf: interleaved[0..<frames])
+                        appended += frames
+                        continue
                     }
+                    deinterleave(interleaved, into: &scratch, frames: frames, channelCount: channelCount)
+                }
+                for channel in 0..<channelCount {
+                    let start = channel * chunkFrames
+                    planes[channel].append(contentsOf: scratch[start..<start + frames])
                 }
                 appended += frames
             }
@@ -186,6 +200,20 @@ public enum AudioCodec {
                         plane[frame] = source[index]
                         index += channelCount
                     }
+                }
+            }
+        }
+    }
+
+    /// 16-bit samples deinterleaved and scaled to floats (full scale ±1), as libsndfile would.
+    private static func deinterleave(_ interleaved: [Int16], into planar: inout [Float], frames: Int, channelCount: Int) {
+        let scale: Float = 0x1p-15
+        interleaved.withUnsafeBufferPointer { source in
+            planar.withUnsafeMutableBufferPointer { destination in
+                let from = source.baseAddress!
+                for channel in 0..<channelCount {
+                    let plane = destination.baseAddress! + channel * chunkFrames
+                    for frame in 0..<frames { plane[frame] = Float(from[frame * channelCount + channel]) * scale }
                 }
             }
         }

@@ -87,9 +87,21 @@ final class SoundFile {
         Int(sf_readf_float(handle, buffer, sf_count_t(frames)))
     }
 
+    /// Reads up to `frames` interleaved 16-bit frames (full scale ±32768); returns how many were
+    /// read (0 at the end).
+    func readFrames(into buffer: UnsafeMutablePointer<Int16>, frames: Int) -> Int {
+        Int(sf_readf_short(handle, buffer, sf_count_t(frames)))
+    }
+
     /// Writes `frames` interleaved frames; returns how many libsndfile accepted.
     func writeFrames(from buffer: UnsafePointer<Float>, frames: Int) -> Int {
         Int(sf_writef_float(handle, buffer, sf_count_t(frames)))
+    }
+
+    /// Writes `frames` interleaved 16-bit frames (full scale ±32768), which 16-bit PCM and FLAC
+    /// store as they are; returns how many libsndfile accepted.
+    func writeFrames(from buffer: UnsafePointer<Int16>, frames: Int) -> Int {
+        Int(sf_writef_short(handle, buffer, sf_count_t(frames)))
     }
 
     /// Closes the handle and reports failure. Writers must call this: encoders flush their last

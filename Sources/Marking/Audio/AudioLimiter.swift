@@ -1,3 +1,5 @@
+import Media
+
 /// Keeps marked audio inside full scale by smooth gain reduction, never by clipping or wrapping.
 ///
 /// The gain each sample needs (ceiling / |peak across channels|) is spread by a running minimum
@@ -24,7 +26,17 @@ enum AudioLimiter {
         var peaks = [(index: Int, gain: Float)]()
         for channel in channels {
             channel.withUnsafeBufferPointer { x in
-                for i in 0..<count where abs(x[i]) > ceiling { peaks.append((i, ceiling / abs(x[i]))) }
+                // Blocks whose largest magnitude is within the ceiling (nearly all) are passed
+                // over by a loop that vectorises; the others are searched sample by sample.
+                let x = x.baseAddress!
+                var start = 0
+                while start < count {
+                    let end = min(count, start + 1024)
+                    if SampleMath.maximumMagnitude(x + start, count: end - start) > ceiling {
+                        for i in start..<end where abs(x[i]) > ceiling { peaks.append((i, ceiling / abs(x[i]))) }
+                    }
+                    start = end
+                }
             }
         }
         guard !peaks.isEmpty else { return 0 }

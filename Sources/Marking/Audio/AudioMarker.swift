@@ -108,17 +108,20 @@ public struct AudioMarker: Sendable {
         }
         var mark = InternalSignal.toFileRate(unit, rate: audio.sampleRate, count: audio.frameCount)
         let gain = Float(change)
-        for i in mark.indices { mark[i] *= gain }
 
         // SNR without keeping the original: the change is the mark itself wherever the limiter
         // left a sample alone, and (after − (before − mark)) where it did not. The signal's energy
         // is the host power measured above, over every sample of every channel.
         let signal = hostPower * Double(audio.channelCount * audio.frameCount)
-        var noise = Double(audio.channelCount) * Self.sumOfSquares(mark)
-        for c in audio.channels.indices {
-            audio.channels[c].withUnsafeMutableBufferPointer { x in
-                mark.withUnsafeBufferPointer { w in
-                    for i in 0..<x.count { x[i] += w[i] }
+        var noise = Double(audio.channelCount) * mark.withUnsafeMutableBufferPointer {
+            SampleMath.scale($0.baseAddress!, count: $0.count, by: gain)
+        }
+        let frameCount = audio.frameCount
+        mark.withUnsafeBufferPointer { w in
+            for c in audio.channels.indices {
+                audio.channels[c].withUnsafeMutableBufferPointer { x in
+                    let x = x.baseAddress!, w = w.baseAddress!
+                    for i in 0..<frameCount { x[i] += w[i] }
                 }
             }
         }
@@ -162,7 +165,7 @@ public struct AudioMarker: Sendable {
         let gain = Float(change)
         var marked = host
         for i in marked.indices { marked[i] += gain * unit[i] }
-        let fold = ClipSpectrum(marked).fold(speed: 1, phase: 0)
+        let fold = ClipSpectrum(marked, evenFramesOnly: true).fold(speed: 1, phase: 0)
         return AudioDetector.evidence(fold: fold, offset: 0, codebook: codebook)
     }
 
@@ -170,9 +173,5 @@ public struct AudioMarker: Sendable {
         x.isEmpty ? 0 : sumOfSquares(x) / Double(x.count)
     }
 
-    static func sumOfSquares(_ x: [Float]) -> Double {
-        var sum = 0.0
-        for v in x { sum += Double(v) * Double(v) }
-        return sum
-    }
+    static func sumOfSquares(_ x: [Float]) -> Double { SampleMath.sumOfSquares(x) }
 }

@@ -15,16 +15,20 @@ enum InternalSignal {
         if audio.channelCount == 1 { return audio.channels[0] }
         let count = audio.frameCount
         let scale = 1 / Float(audio.channelCount)
+        // Raw pointers: the loops vectorise (with buffer subscripts they did not).
         return [Float](unsafeUninitializedCapacity: count) { mix, initialized in
+            let out = mix.baseAddress!
             audio.channels[0].withUnsafeBufferPointer { first in
-                for i in 0..<count { mix[i] = first[i] }
+                let first = first.baseAddress!
+                for i in 0..<count { out[i] = first[i] }
             }
             for channel in audio.channels.dropFirst() {
                 channel.withUnsafeBufferPointer { samples in
-                    for i in 0..<count { mix[i] += samples[i] }
+                    let samples = samples.baseAddress!
+                    for i in 0..<count { out[i] += samples[i] }
                 }
             }
-            for i in 0..<count { mix[i] *= scale }
+            for i in 0..<count { out[i] *= scale }
             initialized = count
         }
     }
