@@ -195,6 +195,28 @@ struct AudioSyncTests {
         #expect(!result.detected && result.payload == nil)
     }
 
+    /// A marked clip is decided by the pilot's best coarse alignment alone: its refinement and
+    /// two readings, not the six candidates' refinements an unmarked clip costs.
+    @Test func aMarkedClipIsDecidedByThePilotsBestAlignment() {
+        let marked = AudioAnalysis(AudioBuffer(sampleRate: AudioLayout.sampleRate, channels: [Self.marked]))
+        #expect(Self.detector.detect(marked).payload == Self.payload)
+        var random = SplitMix(seed: 5)
+        let noise = (0..<Self.marked.count).map { _ in Float(0.1 * random.gaussian()) }
+        let unmarked = AudioAnalysis(AudioBuffer(sampleRate: AudioLayout.sampleRate, channels: [noise]))
+        #expect(!Self.detector.detect(unmarked).detected)
+        #expect(marked.refinedFoldCount * 3 < unmarked.refinedFoldCount,
+                "folds: \(marked.refinedFoldCount) marked, \(unmarked.refinedFoldCount) unmarked")
+    }
+
+    /// A cell's frame is `Int(x.rounded())` of its time in frames, computed without libm.
+    @Test func roundedFrameRoundsHalvesAwayFromZero() {
+        var values: [Double] = [0, 0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999999999999994, -0.49999999999999994, 1e15 + 0.5]
+        var x = -3000.0
+        while x < 3000 { values.append(x); x += 0.123_456_789 }
+        for speed in [0.8, 0.97, 1.0, 1.013, 1.25] { values += (0..<2000).map { Double($0 * 4 - 2) / speed } }
+        for value in values { #expect(ClipSpectrum.roundedFrame(value) == Int(value.rounded()), "\(value)") }
+    }
+
     /// The host prediction's per-band blend: a band whose wide prediction only adds scatter keeps
     /// the near one (α ≈ 0), a band whose near prediction is the noisier one takes the wide (α ≈ 1).
     @Test func predictionBlendPicksTheQuieterResidual() {

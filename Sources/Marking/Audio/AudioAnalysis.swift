@@ -70,6 +70,9 @@ public final class AudioAnalysis: Sendable {
         coarse = Self.partialCoarseFolds(spectrum, speeds: speeds, cells: isLast ? .max : Self.segmentCoarseCells)
     }
 
+    /// Whole-clip folds computed so far (what detection has cost beyond the coarse search).
+    var refinedFoldCount: Int { refinedFolds.withLock { $0.count } }
+
     struct FoldKey: Hashable {
         var speed: Int
         var phase: Int
@@ -362,8 +365,9 @@ struct CellFold: Sendable {
         values.withUnsafeMutableBufferPointer { values in
             cells.withUnsafeBufferPointer { cells in
                 for j in present.indices where present[j] {
-                    let base = (j & (AudioLayout.blockCells - 1)) * bands
-                    for b in 0..<bands { values[base + b] += cells[j * bands + b] }
+                    let base = values.baseAddress! + (j & (AudioLayout.blockCells - 1)) * bands
+                    let row = cells.baseAddress! + j * bands
+                    for b in 0..<bands { base[b] += row[b] }
                 }
             }
         }

@@ -112,9 +112,10 @@ public struct AudioDetector: Sendable {
         func probability(_ reading: Reading) -> Double {
             min(1, tests * Double(Self.testedReadings) * exp(reading.evidence.logFalsePositive))
         }
-        var best = bestReading(in: [analysis])
+        let decisive = { (reading: Reading) in probability(reading) <= options.threshold }
+        var best = bestReading(in: [analysis], decisive: decisive)
         if analysis.segmentCount > 0, best.map({ probability($0) > options.threshold }) ?? true,
-           let reading = bestReading(in: analysis.segments),
+           let reading = bestReading(in: analysis.segments, decisive: decisive),
            best == nil || reading.evidence.logFalsePositive < best!.evidence.logFalsePositive {
             best = reading
         }
@@ -141,10 +142,16 @@ public struct AudioDetector: Sendable {
 
     /// The strongest of the ``testedReadings`` payload readings of one clip, or of a clip's
     /// segments searched together: the pilot's best coarse alignments over all of them are
-    /// refined, each in its own segment, and the best ``testedAlignments`` distinct ones read —
-    /// one test, however many segments (a segment search costs about one clip's refinement, plus
-    /// the segments' coarse folds).
-    private func bestReading(in analyses: [AudioAnalysis]) -> Reading? {
+    /// refined, each in its own segment, and ``testedAlignments`` distinct ones read — one test,
+    /// however many segments (a segment search costs about one clip's refinement, plus the
+    /// segments' coarse folds).
+    ///
+    /// The pilot's best coarse alignment is refined and read first, and when its reading is
+    /// `decisive` (the answer is a detection) nothing else is: a marked clip costs one candidate's
+    /// refinement instead of ``AudioSync/refinedCandidates``. Otherwise the other candidates are
+    /// refined and the best distinct ones read beside it. Either way at most ``testedReadings``
+    /// readings are made, all of alignments the pilot alone chose, so the union bound holds.
+    private func bestReading(in analyses: [AudioAnalysis], decisive: (Reading) -> Bool) -> Reading? {
         var coarse = [(alignment: AudioAlignment, analysis: Int)]()
         for (index, analysis) in analyses.enumerated() {
             coarse += AudioSync.coarseCandidates(analysis.coarse, codebook: codebook).map { ($0, index) }
@@ -154,28 +161,24 @@ public struct AudioDetector: Sendable {
         // Every candidate is refined over at most the first 30 s of its clip; the ones tested are
         // then refined on over the rest (a long clip's whole-clip folds are most of its cost).
         let limit = AudioSync.refinePrefixCells
-        let refined = coarse.prefix(AudioSync.refinedCandidates).map { candidate in
+        func refined(_ candidate: (alignment: AudioAlignment, analysis: Int))
+            -> (alignment: AudioAlignment, fold: CellFold, analysis: Int, step: Double) {
             let (alignment, fold, step) = AudioSync.refine(candidate.alignment, analysis: analyses[candidate.analysis],
                                                            codebook: codebook, cellLimit: limit)
-            return (alignment: alignment, fold: fold, analysis: candidate.analysis, step: step)
+            return (alignment, fold, candidate.analysis, step)
         }
-        var tested = [(alignment: AudioAlignment, fold: CellFold, analysis: Int)]()
-        for candidate in refined.sorted(by: { $0.alignment.score > $1.alignment.score }) where tested.allSatisfy({
-            $0.analysis != candidate.analysis || !$0.alignment.isClose(to: candidate.alignment)
-        }) {
+        func tested(_ candidate: (alignment: AudioAlignment, fold: CellFold, analysis: Int, step: Double))
+            -> (alignment: AudioAlignment, fold: CellFold, analysis: Int) {
             let analysis = analyses[candidate.analysis]
-            if analysis.spectrum.cellCount(speed: candidate.alignment.speed, phase: candidate.alignment.phase) > limit {
-                let (alignment, fold, _) = AudioSync.refine(candidate.alignment, analysis: analysis, codebook: codebook,
-                                                            continuingFrom: candidate.step)
-                tested.append((alignment, fold, candidate.analysis))
-            } else {
-                tested.append((candidate.alignment, candidate.fold, candidate.analysis))
+            guard analysis.spectrum.cellCount(speed: candidate.alignment.speed, phase: candidate.alignment.phase) > limit else {
+                return (candidate.alignment, candidate.fold, candidate.analysis)
             }
-            if tested.count == Self.testedAlignments { break }
+            let (alignment, fold, _) = AudioSync.refine(candidate.alignment, analysis: analysis, codebook: codebook,
+                                                        continuingFrom: candidate.step)
+            return (alignment, fold, candidate.analysis)
         }
-
         var best: Reading?
-        for entry in tested {
+        func read(_ entry: (alignment: AudioAlignment, fold: CellFold, analysis: Int)) {
             let analysis = analyses[entry.analysis]
             let twin = AudioSync.halfHopTwin(of: entry.alignment, analysis: analysis, codebook: codebook)
             for (reading, fold) in [(entry.alignment, entry.fold), twin] {
@@ -184,6 +187,20 @@ public struct AudioDetector: Sendable {
                     best = Reading(evidence: evidence, alignment: reading, analysis: analysis)
                 }
             }
+        }
+
+        let first = tested(refined(coarse[0]))
+        read(first)
+        if let best, decisive(best) { return best }
+        let others = coarse.dropFirst().prefix(AudioSync.refinedCandidates - 1).map(refined)
+        var chosen = [first]
+        for candidate in others.sorted(by: { $0.alignment.score > $1.alignment.score }) where chosen.allSatisfy({
+            $0.analysis != candidate.analysis || !$0.alignment.isClose(to: candidate.alignment)
+        }) {
+            let entry = tested(candidate)
+            chosen.append(entry)
+            read(entry)
+            if chosen.count == Self.testedAlignments { break }
         }
         return best
     }

@@ -26,15 +26,19 @@ struct CoarseFrames: Sendable {
         let bands = AudioLayout.bandCount
         var sums = [Float](repeating: 0, count: AudioLayout.chipCount)
         var cells = 0
+        // Raw pointers: the 32-band row adds vectorise (a quarter of the coarse search's time).
         sums.withUnsafeMutableBufferPointer { sums in
             values.withUnsafeBufferPointer { values in
-                for j in 0..<cellCount {
-                    let t = phase + Int((Double(j * ClipSpectrum.framesPerCell) / speed).rounded())
-                    guard t < present.count else { break }
-                    guard present[t] else { continue }
-                    cells += 1
-                    let base = (j & (AudioLayout.blockCells - 1)) * bands, row = t * bands
-                    for b in 0..<bands { sums[base + b] += values[row + b] }
+                present.withUnsafeBufferPointer { present in
+                    let sums = sums.baseAddress!, values = values.baseAddress!
+                    for j in 0..<cellCount {
+                        let t = phase + ClipSpectrum.roundedFrame(Double(j * ClipSpectrum.framesPerCell) / speed)
+                        guard t < present.count else { break }
+                        guard present[t] else { continue }
+                        cells += 1
+                        let base = sums + (j & (AudioLayout.blockCells - 1)) * bands, row = values + t * bands
+                        for b in 0..<bands { base[b] += row[b] }
+                    }
                 }
             }
         }

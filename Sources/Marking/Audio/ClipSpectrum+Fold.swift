@@ -44,11 +44,11 @@ extension ClipSpectrum {
         var lastFrame = -1
         for phase in phases {
             let count = min(cellLimit, cellCount(speed: speed, phase: phase))
-            let centres = (0..<max(0, count)).map { phase + Int((Double($0 * Self.framesPerCell) / speed).rounded()) }
+            let centres = (0..<max(0, count)).map { phase + Self.roundedFrame(Double($0 * Self.framesPerCell) / speed) }
                 .filter { $0 < frameCount }
             let half = Self.framesPerCell / 2
             let boundaries = (0...centres.count).map { j -> Int in
-                let t = phase + Int((Double(j * Self.framesPerCell - half) / speed).rounded())
+                let t = phase + Self.roundedFrame(Double(j * Self.framesPerCell - half) / speed)
                 return t < frameCount ? t : -1
             }
             layouts.append((centres, boundaries))
@@ -68,6 +68,15 @@ extension ClipSpectrum {
             fold.pitch = pitch
             return fold
         }
+    }
+
+    /// `Int(x.rounded())` (halves away from zero) for |x| < 2⁵³, without the libm call that
+    /// `rounded()` is on baseline x86-64 (a fold maps every cell to its frame through it).
+    @inline(__always)
+    static func roundedFrame(_ x: Double) -> Int {
+        let whole = Int(x)
+        let fraction = x - Double(whole)  // exact
+        return fraction >= 0.5 ? whole + 1 : fraction <= -0.5 ? whole - 1 : whole
     }
 
     /// One fold at (speed, phase).
@@ -103,12 +112,15 @@ extension ClipSpectrum {
                         spectrum.noiseFloor.withUnsafeBufferPointer { floor in
                             spectrum.bandWeights.withUnsafeBufferPointer { bandWeights in
                                 spectrum.gateFloor.withUnsafeBufferPointer { gate in
+                                    let power = powers.baseAddress!, floor = floor.baseAddress!
+                                    let bandWeights = bandWeights.baseAddress!, gate = gate.baseAddress!
                                     for t in frames where t >= 0 && weight[t * bands] < 0 {
-                                        spectrum.bandPowers(frame: t, edges: edges, into: powers.baseAddress!)
+                                        spectrum.bandPowers(frame: t, edges: edges, into: power)
+                                        let logRow = logPower.baseAddress! + t * bands, weightRow = weight.baseAddress! + t * bands
                                         for b in 0..<bands {
-                                            let p = powers[b]
-                                            logPower[t * bands + b] = ClipSpectrum.fastLog(p + floor[b])
-                                            weight[t * bands + b] = bandWeights[b] * p / (p + gate[b])
+                                            let p = power[b]
+                                            logRow[b] = ClipSpectrum.fastLog(p + floor[b])
+                                            weightRow[b] = bandWeights[b] * p / (p + gate[b])
                                         }
                                     }
                                 }
@@ -148,11 +160,11 @@ extension ClipSpectrum {
                         // near one.
                         let hasOuter = outerLeft >= 0 && outerRight >= 0
                         let ol = hasOuter ? outerLeft * bands : l, or = hasOuter ? outerRight * bands : r
-                        let base = j * bands
+                        let lp = lp.baseAddress!, near = near.baseAddress! + j * bands, wide = wide.baseAddress! + j * bands
                         for b in 0..<bands {
                             let inner = 0.5 * (lp[l + b] + lp[r + b])
-                            near[base + b] = lp[row + b] - inner
-                            wide[base + b] = lp[row + b] - 0.5 * inner - 0.25 * (lp[ol + b] + lp[or + b])
+                            near[b] = lp[row + b] - inner
+                            wide[b] = lp[row + b] - 0.5 * inner - 0.25 * (lp[ol + b] + lp[or + b])
                         }
                         present[j] = true
                     }
@@ -166,10 +178,13 @@ extension ClipSpectrum {
         near = []
         z.withUnsafeMutableBufferPointer { z in
             wide.withUnsafeBufferPointer { wide in
-                for j in 0..<count where present[j] {
-                    for b in 0..<bands {
-                        let i = j * bands + b
-                        z[i] = min(Self.clipLimit, max(-Self.clipLimit, z[i] + blend[b] * (wide[i] - z[i])))
+                blend.withUnsafeBufferPointer { blend in
+                    let blend = blend.baseAddress!
+                    for j in 0..<count where present[j] {
+                        let z = z.baseAddress! + j * bands, wide = wide.baseAddress! + j * bands
+                        for b in 0..<bands {
+                            z[b] = min(Self.clipLimit, max(-Self.clipLimit, z[b] + blend[b] * (wide[b] - z[b])))
+                        }
                     }
                 }
             }
@@ -179,12 +194,12 @@ extension ClipSpectrum {
             variance.withUnsafeBufferPointer { variance in
                 weight.withUnsafeBufferPointer { weight in
                     for j in 0..<count where present[j] {
-                        let row = centres[j] * bands
+                        let z = z.baseAddress! + j * bands, variance = variance.baseAddress! + j * bands
+                        let weight = weight.baseAddress! + centres[j] * bands
                         for b in 0..<bands {
-                            let i = j * bands + b
-                            let sigma = (variance[i] + Self.varianceFloor).squareRoot()
-                            let u = min(Self.robustLimit, max(-Self.robustLimit, z[i] / sigma))
-                            z[i] = u * weight[row + b] / sigma
+                            let sigma = (variance[b] + Self.varianceFloor).squareRoot()
+                            let u = min(Self.robustLimit, max(-Self.robustLimit, z[b] / sigma))
+                            z[b] = u * weight[b] / sigma
                         }
                     }
                 }
@@ -234,9 +249,13 @@ extension ClipSpectrum {
         near.withUnsafeMutableBufferPointer { near in
             wide.withUnsafeMutableBufferPointer { wide in
                 weight.withUnsafeBufferPointer { weight in
-                    for j in present.indices where present[j] {
-                        cells += 1
-                        for b in 0..<bands { sumOfSquares[b] += near[j * bands + b] * near[j * bands + b] }
+                    sumOfSquares.withUnsafeMutableBufferPointer { sums in
+                        let sums = sums.baseAddress!
+                        for j in present.indices where present[j] {
+                            cells += 1
+                            let near = near.baseAddress! + j * bands
+                            for b in 0..<bands { sums[b] += near[b] * near[b] }
+                        }
                     }
                     guard cells > 0 else { return }
                     // No band counts for more than the median one: a few steady bands with tiny
@@ -244,21 +263,25 @@ extension ClipSpectrum {
                     // chips subtracted from themselves and added to every other band.
                     let median = sumOfSquares.sorted()[bands / 2] / cells
                     let inverseVariance = sumOfSquares.map { 1 / (max($0 / cells, median) + commonChangeVarianceFloor) }
-                    for j in present.indices where present[j] {
-                        let base = j * bands, row = centres[j] * bands
-                        var meanNear: Float = 0, meanWide: Float = 0, total: Float = 0
-                        for b in 0..<bands {
-                            let m = weight[row + b] * inverseVariance[b]
-                            meanNear += m * near[base + b]
-                            meanWide += m * wide[base + b]
-                            total += m
-                        }
-                        guard total > 0 else { continue }
-                        meanNear /= total
-                        meanWide /= total
-                        for b in 0..<bands {
-                            near[base + b] -= meanNear
-                            wide[base + b] -= meanWide
+                    inverseVariance.withUnsafeBufferPointer { inverseVariance in
+                        let inverseVariance = inverseVariance.baseAddress!
+                        for j in present.indices where present[j] {
+                            let near = near.baseAddress! + j * bands, wide = wide.baseAddress! + j * bands
+                            let weight = weight.baseAddress! + centres[j] * bands
+                            var meanNear: Float = 0, meanWide: Float = 0, total: Float = 0
+                            for b in 0..<bands {
+                                let m = weight[b] * inverseVariance[b]
+                                meanNear += m * near[b]
+                                meanWide += m * wide[b]
+                                total += m
+                            }
+                            guard total > 0 else { continue }
+                            meanNear /= total
+                            meanWide /= total
+                            for b in 0..<bands {
+                                near[b] -= meanNear
+                                wide[b] -= meanWide
+                            }
                         }
                     }
                 }
@@ -281,11 +304,17 @@ extension ClipSpectrum {
         var cross = [Float](repeating: 0, count: bands), spread = [Float](repeating: 0, count: bands)
         near.withUnsafeBufferPointer { near in
             wide.withUnsafeBufferPointer { wide in
-                for j in 0..<count where present[j] {
-                    for b in 0..<bands {
-                        let n = near[j * bands + b], d = wide[j * bands + b] - n
-                        cross[b] -= n * d
-                        spread[b] += d * d
+                cross.withUnsafeMutableBufferPointer { cross in
+                    spread.withUnsafeMutableBufferPointer { spread in
+                        let cross = cross.baseAddress!, spread = spread.baseAddress!
+                        for j in 0..<count where present[j] {
+                            let near = near.baseAddress! + j * bands, wide = wide.baseAddress! + j * bands
+                            for b in 0..<bands {
+                                let n = near[b], d = wide[b] - n
+                                cross[b] -= n * d
+                                spread[b] += d * d
+                            }
+                        }
                     }
                 }
             }
@@ -320,16 +349,17 @@ extension ClipSpectrum {
                         for (row, sign) in [(step, Float(1)), (step - 2 * radius - 1, Float(-1))]
                         where row >= 0 && row < count && present[row] {
                             inWindow += sign
-                            let base = row * bands
-                            for b in 0..<bands { column[b] += sign * z[base + b] * z[base + b] }
+                            let z = z.baseAddress! + row * bands
+                            for b in 0..<bands { column[b] += sign * z[b] * z[b] }
                         }
                         let j = step - radius
                         guard j >= 0, inWindow > 0 else { continue }
                         for b in 0..<bands { prefix[b + 1] = prefix[b] + max(0, column[b]) }
                         let scale = 1 / inWindow
+                        let out = out.baseAddress! + j * bands
                         for b in 0..<bands {
                             let b0 = max(0, b - bandRadius), b1 = min(bands - 1, b + bandRadius)
-                            out[j * bands + b] = (prefix[b1 + 1] - prefix[b0]) * scale / Float(b1 - b0 + 1)
+                            out[b] = (prefix[b1 + 1] - prefix[b0]) * scale / Float(b1 - b0 + 1)
                         }
                     }
                 }
