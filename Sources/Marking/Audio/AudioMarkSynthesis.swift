@@ -46,24 +46,32 @@ enum AudioMarkSynthesis {
         var stored = [ComplexFloat](repeating: .zero, count: frameCount * width)
         var framePower = [Float](repeating: 0, count: frameCount * bands)
         var density = [Double](repeating: 0, count: bands)
+        // Raw pointers in the per-sample and per-bin loops: through buffer subscripts (and the
+        // static window's) they did not vectorise, and they were most of the synthesis' time.
         host.withUnsafeBufferPointer { x in
-            for m in 0..<frameCount {
-                let start = m * size
-                frame.withUnsafeMutableBufferPointer { f in
-                    for i in 0..<size {
-                        let index = start + i
-                        f[i] = index >= 0 && index < n ? x[index] * window[i] : 0
-                    }
-                }
-                fft.forward(frame, into: spectrum)
-                spectrum.withUnsafeBufferPointer { s in
-                    for k in 0..<width { stored[m * width + k] = s[lowBin + k] }
-                    for b in 0..<bands {
-                        var power: Float = 0
-                        for k in edges[b]..<edges[b + 1] { power += s[k].squaredMagnitude }
-                        power /= Float(edges[b + 1] - edges[b])
-                        framePower[m * bands + b] = power
-                        density[b] += Double(power)
+            window.withUnsafeBufferPointer { window in
+                stored.withUnsafeMutableBufferPointer { stored in
+                    let w = window.baseAddress!
+                    for m in 0..<frameCount {
+                        let start = m * size
+                        let inside = min(size, n - start)  // the last frame runs past the end
+                        frame.withUnsafeMutableBufferPointer { f in
+                            let f = f.baseAddress!, source = x.baseAddress! + start
+                            for i in 0..<inside { f[i] = source[i] * w[i] }
+                            for i in inside..<size { f[i] = 0 }
+                        }
+                        fft.forward(frame, into: spectrum)
+                        spectrum.withUnsafeBufferPointer { s in
+                            let s = s.baseAddress!
+                            (stored.baseAddress! + m * width).update(from: s + lowBin, count: width)
+                            for b in 0..<bands {
+                                var power: Float = 0
+                                for k in edges[b]..<edges[b + 1] { power += s[k].squaredMagnitude }
+                                power /= Float(edges[b + 1] - edges[b])
+                                framePower[m * bands + b] = power
+                                density[b] += Double(power)
+                            }
+                        }
                     }
                 }
             }
@@ -78,24 +86,32 @@ enum AudioMarkSynthesis {
         let scale = 1 / Float(size)
         var gains = [Float](repeating: 0, count: bands)
         mark.withUnsafeMutableBufferPointer { out in
-            for m in 0..<frameCount {
-                for b in 0..<bands {
-                    let a = amplitude(amplitudes, cell: m, band: b)
-                    let power = framePower[m * bands + b]
-                    let gate = power > 0 ? power / (power + floors[b]) : 0
-                    gains[b] = a * plan.weights[b] * gate * boost(power: power, loud: reference)
-                }
-                spectrum.withUnsafeMutableBufferPointer { s in
-                    for k in 0..<s.count { s[k] = .zero }
-                    for b in 0..<bands where gains[b] != 0 {
-                        for k in edges[b]..<edges[b + 1] { s[k] = stored[m * width + k - lowBin] * gains[b] }
-                    }
-                }
-                fft.inverse(overwriting: spectrum, into: frame)
-                let start = m * size
-                frame.withUnsafeBufferPointer { f in
-                    for i in max(0, -start)..<min(size, n - start) {
-                        out[start + i] += f[i] * window[i] * scale
+            window.withUnsafeBufferPointer { window in
+                stored.withUnsafeBufferPointer { stored in
+                    let w = window.baseAddress!
+                    for m in 0..<frameCount {
+                        for b in 0..<bands {
+                            let a = amplitude(amplitudes, cell: m, band: b)
+                            let power = framePower[m * bands + b]
+                            let gate = power > 0 ? power / (power + floors[b]) : 0
+                            gains[b] = a * plan.weights[b] * gate * boost(power: power, loud: reference)
+                        }
+                        spectrum.withUnsafeMutableBufferPointer { s in
+                            let s = s.baseAddress!, row = stored.baseAddress! + m * width - lowBin
+                            s.update(repeating: .zero, count: fft.spectrumCount)
+                            for b in 0..<bands where gains[b] != 0 {
+                                let g = gains[b]
+                                for k in edges[b]..<edges[b + 1] { s[k] = row[k] * g }
+                            }
+                        }
+                        fft.inverse(overwriting: spectrum, into: frame)
+                        let start = m * size
+                        frame.withUnsafeBufferPointer { f in
+                            // Frames are cells, laid end to end from sample 0: each adds to its own
+                            // samples only (the last one up to the end).
+                            let f = f.baseAddress!, target = out.baseAddress! + start
+                            for i in 0..<min(size, n - start) { target[i] += f[i] * w[i] * scale }
+                        }
                     }
                 }
             }
