@@ -337,6 +337,7 @@ struct ClipSpectrum: Sendable {
 struct CellFold: Sendable {
     var speed: Double
     var phase: Int
+    /// Empty for the coarse search's folds, which keep only their ``spectrum``.
     var values: [Float]
     /// Σ values², for normalising scores.
     var energy: Float
