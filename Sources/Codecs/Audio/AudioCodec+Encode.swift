@@ -148,61 +148,48 @@ extension AudioCodec {
     }
 
     /// Interleaves the planes chunk by chunk, rounded to the integer grid of `quantum` when given,
-    /// and hands each chunk to libsndfile.
+    /// and hands each chunk to libsndfile. 16-bit output, the common case, goes as integers:
+    /// each sample clipped to full scale and rounded to nearest (ties to even) here, exactly as
+    /// the float path's grid rounding and libsndfile's clipping conversion would give, in a loop
+    /// that vectorises (Float's `rounded` is a libm call per sample on baseline x86-64, and
+    /// libsndfile's own conversion another pass: 30 s of stereo took 10.6 ms to encode as WAV
+    /// through floats, 3.5 ms as integers).
     private static func writeAll(_ audio: AudioBuffer, to file: SoundFile, quantum: Float?) throws(CodecError) {
-        if quantum == 0x1p-15 { return try writeAll16(audio, to: file) }
-        let channelCount = audio.channelCount
-        var interleaved = [Float](repeating: 0, count: chunkFrames * channelCount)
-        var start = 0
-        while start < audio.frameCount {
-            let frames = min(chunkFrames, audio.frameCount - start)
-            interleaved.withUnsafeMutableBufferPointer { destination in
-                for channel in 0..<channelCount {
-                    audio.channels[channel].withUnsafeBufferPointer { plane in
-                        var index = channel
-                        if let quantum {
-                            let scale = 1 / quantum
-                            for frame in start..<start + frames {
-                                destination[index] = (plane[frame] * scale).rounded(.toNearestOrEven) * quantum
-                                index += channelCount
-                            }
-                        } else {
-                            for frame in start..<start + frames {
-                                destination[index] = plane[frame]
-                                index += channelCount
-                            }
-                        }
-                    }
-                }
-            }
-            let written = interleaved.withUnsafeBufferPointer { file.writeFrames(from: $0.baseAddress!, frames: frames) }
-            guard written == frames else {
-                throw .encodeFailed(format: file.container, reason: "wrote \(written) of \(frames) frames: \(file.errorMessage)")
-            }
-            start += frames
+        if quantum == 0x1p-15 {
+            try writeChunks(audio, to: file, zero: Int16(0), interleave: quantize16) { file.writeFrames(from: $0, frames: $1) }
+            return
         }
+        try writeChunks(audio, to: file, zero: Float(0), interleave: { plane, count, destination, stride in
+            if let quantum {
+                let scale = 1 / quantum
+                for frame in 0..<count { destination[frame * stride] = (plane[frame] * scale).rounded(.toNearestOrEven) * quantum }
+            } else {
+                for frame in 0..<count { destination[frame * stride] = plane[frame] }
+            }
+        }) { file.writeFrames(from: $0, frames: $1) }
     }
 
-    /// 16-bit output, the common case, as integers: each sample clipped to full scale and rounded
-    /// to nearest (ties to even) here, exactly as the float path's grid rounding and libsndfile's
-    /// clipping conversion would give, in a loop that vectorises (Float's `rounded` is a libm call
-    /// per sample on baseline x86-64, and libsndfile's own conversion another pass: 30 s of stereo
-    /// took 10.6 ms to encode as WAV through floats).
-    private static func writeAll16(_ audio: AudioBuffer, to file: SoundFile) throws(CodecError) {
+    /// The chunk loop of ``writeAll(_:to:quantum:)``: `interleave` writes `count` samples of one
+    /// plane to every `stride`-th place of the chunk, `write` hands a chunk of frames to libsndfile
+    /// and returns how many it took.
+    private static func writeChunks<Sample>(
+        _ audio: AudioBuffer, to file: SoundFile, zero: Sample,
+        interleave: (_ plane: UnsafePointer<Float>, _ count: Int, _ destination: UnsafeMutablePointer<Sample>, _ stride: Int) -> Void,
+        write: (UnsafePointer<Sample>, Int) -> Int
+    ) throws(CodecError) {
         let channelCount = audio.channelCount
-        var interleaved = [Int16](repeating: 0, count: chunkFrames * channelCount)
+        var interleaved = [Sample](repeating: zero, count: chunkFrames * channelCount)
         var start = 0
         while start < audio.frameCount {
             let frames = min(chunkFrames, audio.frameCount - start)
             interleaved.withUnsafeMutableBufferPointer { destination in
                 for channel in 0..<channelCount {
                     audio.channels[channel].withUnsafeBufferPointer { plane in
-                        quantize16(plane.baseAddress! + start, count: frames,
-                                   into: destination.baseAddress! + channel, stride: channelCount)
+                        interleave(plane.baseAddress! + start, frames, destination.baseAddress! + channel, channelCount)
                     }
                 }
             }
-            let written = interleaved.withUnsafeBufferPointer { file.writeFrames(from: $0.baseAddress!, frames: frames) }
+            let written = interleaved.withUnsafeBufferPointer { write($0.baseAddress!, frames) }
             guard written == frames else {
                 throw .encodeFailed(format: file.container, reason: "wrote \(written) of \(frames) frames: \(file.errorMessage)")
             }
@@ -213,7 +200,6 @@ extension AudioCodec {
     /// `out[i · stride] = round(clip(x[i] · 32768, −32768 … 32767))`, NaN as −32768. Rounding adds and
     /// subtracts 1.5 · 2²³, whose float sum keeps no fraction: the hardware's round-to-nearest-even
     /// does the rounding, and the integer is read from the sum's low mantissa bits.
-    @inline(__always)
     static func quantize16(_ x: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Int16>, stride: Int) {
         let magic: Float = 12_582_912  // 1.5 · 2²³
         let magicBits = Int32(bitPattern: magic.bitPattern)

@@ -161,13 +161,13 @@ public struct AudioDetector: Sendable {
         // Every candidate is refined over at most the first 30 s of its clip; the ones tested are
         // then refined on over the rest (a long clip's whole-clip folds are most of its cost).
         let limit = AudioSync.refinePrefixCells
-        func refined(_ candidate: (alignment: AudioAlignment, analysis: Int))
+        func refinedOverPrefix(_ candidate: (alignment: AudioAlignment, analysis: Int))
             -> (alignment: AudioAlignment, fold: CellFold, analysis: Int, step: Double) {
             let (alignment, fold, step) = AudioSync.refine(candidate.alignment, analysis: analyses[candidate.analysis],
                                                            codebook: codebook, cellLimit: limit)
             return (alignment, fold, candidate.analysis, step)
         }
-        func tested(_ candidate: (alignment: AudioAlignment, fold: CellFold, analysis: Int, step: Double))
+        func refinedOverWholeClip(_ candidate: (alignment: AudioAlignment, fold: CellFold, analysis: Int, step: Double))
             -> (alignment: AudioAlignment, fold: CellFold, analysis: Int) {
             let analysis = analyses[candidate.analysis]
             guard analysis.spectrum.cellCount(speed: candidate.alignment.speed, phase: candidate.alignment.phase) > limit else {
@@ -189,15 +189,15 @@ public struct AudioDetector: Sendable {
             }
         }
 
-        let first = tested(refined(coarse[0]))
+        let first = refinedOverWholeClip(refinedOverPrefix(coarse[0]))
         read(first)
         if let best, decisive(best) { return best }
-        let others = coarse.dropFirst().prefix(AudioSync.refinedCandidates - 1).map(refined)
+        let others = coarse.dropFirst().prefix(AudioSync.refinedCandidates - 1).map(refinedOverPrefix)
         var chosen = [first]
         for candidate in others.sorted(by: { $0.alignment.score > $1.alignment.score }) where chosen.allSatisfy({
             $0.analysis != candidate.analysis || !$0.alignment.isClose(to: candidate.alignment)
         }) {
-            let entry = tested(candidate)
+            let entry = refinedOverWholeClip(candidate)
             chosen.append(entry)
             read(entry)
             if chosen.count == Self.testedAlignments { break }

@@ -4,7 +4,7 @@ import Media
 /// Options for marking audio.
 public struct AudioEmbedOptions: Sendable {
     /// Amplitude relative to the default: 1 gives about ``referenceSNR`` (higher when much of the
-    /// signal lies outside the marked 150–4000 Hz range; up to 3.5 dB lower for a clip of 30 s or
+    /// signal lies outside the marked 150–7000 Hz range; up to 3.5 dB lower for a clip of 30 s or
     /// less whose mark would otherwise be too weak to read, see `docs/audio-mark.md`); 2 doubles
     /// the mark (6 dB lower SNR, more robust), 0.5 halves it.
     public var strength: Double
@@ -170,8 +170,6 @@ public struct AudioMarker: Sendable {
     }
 
     static func meanSquare(_ x: [Float]) -> Double {
-        x.isEmpty ? 0 : sumOfSquares(x) / Double(x.count)
+        x.isEmpty ? 0 : SampleMath.sumOfSquares(x) / Double(x.count)
     }
-
-    static func sumOfSquares(_ x: [Float]) -> Double { SampleMath.sumOfSquares(x) }
 }

@@ -3,9 +3,9 @@ import Spectral
 
 /// Moving between a file's audio and the mark's internal signal: the mono mix at 16 kHz.
 ///
-/// The mark lives below 4.2 kHz (4 kHz plus the speed search's margin), so soxr's medium recipe
-/// (16-bit precision, pass band to ~0.9 of Nyquist) is exact where it matters and faster than the
-/// high one. soxr is linear-phase and compensates its delay, so sample `i` of the internal signal
+/// The mark lives in 150–7000 Hz, inside the pass band of soxr's medium recipe (16-bit
+/// precision, pass band to ~0.9 of the internal rate's 8-kHz Nyquist frequency), which is faster
+/// than the high one (its low one measured no faster). soxr is linear-phase and compensates its delay, so sample `i` of the internal signal
 /// lies at time `i / 16000` in the file, in both directions.
 enum InternalSignal {
     static let quality = ResampleQuality.medium
