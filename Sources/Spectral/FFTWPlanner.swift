@@ -47,6 +47,7 @@ enum TransformKind: Sendable {
 struct FFTWPlannerState: ~Copyable {
     var realTransforms: [[Int]: RealFFT] = [:]
     var complexTransforms: [[Int]: ComplexFFT] = [:]
+    var columnTransforms: [[Int]: ColumnRealFFT] = [:]
 
     /// Plans a transform of `shape` (row-major, rank 1 or 2) with `FFTW_ESTIMATE`: a heuristic
     /// plan, the same on every run, made in microseconds without touching the arrays

@@ -35,6 +35,25 @@ struct FFTAccuracyTests {
         #expect(comparison.relativeError < dftTolerance, "\(shape): \(comparison)")
     }
 
+    /// Every column of a row-major table transformed at once is each column's own 1-D DFT, the
+    /// columns' spectra one after the other.
+    @Test("column transforms", arguments: [[64, 32], [7, 3], [16, 1], [1, 5], [12, 12]])
+    func columnForward(shape: [Int]) {
+        let (rows, columns) = (shape[0], shape[1])
+        var rng = SplitMix64(seed: seed(for: shape, salt: 4))
+        let table = rng.signal(rows * columns)
+        let fft = ColumnRealFFT.shared(rows: rows, columns: columns)
+        let spectra = fft.forward(table)
+        #expect(fft.spectrumLength == rows / 2 + 1 && spectra.count == columns * fft.spectrumLength)
+        for c in 0..<columns {
+            let column = (0..<rows).map { table[$0 * columns + c] }
+            let expected = ReferenceDFT.realForward(column, shape: [rows])
+            let got = Array(spectra[(c * fft.spectrumLength)..<((c + 1) * fft.spectrumLength)])
+            let comparison = ComplexComparison(got, expected)
+            #expect(comparison.relativeError < dftTolerance, "\(shape) column \(c): \(comparison)")
+        }
+    }
+
     /// The unnormalised c2r of a real signal's spectrum is `count` times the signal.
     @Test("real inverse, unnormalised", arguments: allShapes)
     func realInverseUnnormalised(shape: [Int]) {
