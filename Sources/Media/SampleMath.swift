@@ -14,21 +14,9 @@ public enum SampleMath {
     /// Σ x[i]² over `count` samples.
     public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
         let raw = UnsafeRawPointer(x)
-        let whole = count / lanes * lanes
-        var sum = 0.0
-        var i = 0
-        while i < whole {
-            let end = min(whole, i + block)
-            var acc = SIMD8<Float>()
-            while i < end {
-                let v = raw.loadUnaligned(fromByteOffset: i * MemoryLayout<Float>.stride, as: SIMD8<Float>.self)
-                acc += v * v
-                i += lanes
-            }
-            sum += Double(acc.sum())
-        }
-        for j in whole..<count { sum += Double(x[j] * x[j]) }
-        return sum
+        return blockedSumOfSquares(count: count, lane: { i in
+            raw.loadUnaligned(fromByteOffset: i * MemoryLayout<Float>.stride, as: SIMD8<Float>.self)
+        }, sample: { x[$0] })
     }
 
     /// Σ x² of a whole array.
@@ -42,25 +30,39 @@ public enum SampleMath {
     /// x[i] *= gain for every sample; returns the result's Σ x² (as ``sumOfSquares(_:count:)``).
     public static func scale(_ x: UnsafeMutablePointer<Float>, count: Int, by gain: Float) -> Double {
         let raw = UnsafeMutableRawPointer(x)
-        let whole = count / lanes * lanes
         let g = SIMD8<Float>(repeating: gain)
+        return blockedSumOfSquares(count: count, lane: { i in
+            let offset = i * MemoryLayout<Float>.stride
+            let v = raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) * g
+            raw.storeBytes(of: v, toByteOffset: offset, as: SIMD8<Float>.self)
+            return v
+        }, sample: { j in
+            x[j] *= gain
+            return x[j]
+        })
+    }
+
+    /// Σ v² over `count` samples, v given eight at a time by `lane(i)` (i a multiple of 8) and
+    /// one at a time by `sample(j)` for the tail: in `Float` lanes within blocks of ``block``
+    /// samples, in `Double` across blocks. Inlined, so that each caller's loop is one SIMD loop.
+    @inline(__always)
+    private static func blockedSumOfSquares(count: Int, lane: (Int) -> SIMD8<Float>, sample: (Int) -> Float) -> Double {
+        let whole = count / lanes * lanes
         var sum = 0.0
         var i = 0
         while i < whole {
             let end = min(whole, i + block)
             var acc = SIMD8<Float>()
             while i < end {
-                let offset = i * MemoryLayout<Float>.stride
-                let v = raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) * g
-                raw.storeBytes(of: v, toByteOffset: offset, as: SIMD8<Float>.self)
+                let v = lane(i)
                 acc += v * v
                 i += lanes
             }
             sum += Double(acc.sum())
         }
         for j in whole..<count {
-            x[j] *= gain
-            sum += Double(x[j] * x[j])
+            let v = sample(j)
+            sum += Double(v * v)
         }
         return sum
     }
