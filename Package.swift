@@ -47,6 +47,7 @@ let package = Package(
 
         // MARK: Tools (benchmarks and measurements that print figures)
         .executableTarget(name: "ImageLab", dependencies: ["Marking", "Codecs", "Media", "Attacks"], path: "Tools/ImageLab"),
+        .executableTarget(name: "CollusionLab", dependencies: ["Marking", "Codecs", "Media", "Attacks"], path: "Tools/CollusionLab"),
         .executableTarget(name: "AudioBench", dependencies: ["Marking", "Codecs", "Attacks"], path: "Tools/AudioBench"),
         .executableTarget(name: "ImageBench", dependencies: ["Marking", "Codecs", "Media"], path: "Tools/ImageBench"),
         .executableTarget(name: "ScanBench", dependencies: ["Tracemark", "Scan"], path: "Tools/ScanBench"),

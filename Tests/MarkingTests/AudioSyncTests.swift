@@ -17,7 +17,7 @@ struct AudioSyncTests {
     /// 14 s of noise with a syllable-rate envelope and a tilted spectrum, marked at strength 2, at
     /// 16 kHz. (Noise is the hardest host there is for this mark — its band powers are as random as
     /// they can be — so the test marks it harder than music needs.)
-    static let marked: [Float] = {
+    static let embedding: AudioEmbedding = {
         let rate = AudioLayout.sampleRate
         var random = SplitMix(seed: 11)
         var previous = 0.0
@@ -29,17 +29,19 @@ struct AudioSyncTests {
             host[i] = Float(0.05 * envelope * previous)
         }
         let audio = AudioBuffer(sampleRate: rate, channels: [host])
-        return try! marker.embed(audio, payload: payload, options: AudioEmbedOptions(strength: 2)).audio.channels[0]
+        return try! marker.embed(audio, payload: payload, options: AudioEmbedOptions(strength: 2))
     }()
+    static let marked: [Float] = embedding.audio.channels[0]
 
     @Test(arguments: [0, 1, 777, 12_345, 40_000])
     func findsKnownOffsets(shift: Int) {
         let clip = Array(Self.marked[shift...])
         let result = Self.detector.detect(AudioBuffer(sampleRate: AudioLayout.sampleRate, channels: [clip]))
         #expect(result.payload == Self.payload, "fpr \(result.falsePositiveProbability), χ² \(result.chiSquare)")
-        // Blocks start where the original's did: at (k · 32768 − shift) / 16000 s.
+        // Blocks start where the marked file's did: at (first + k · 32768 − shift) / 16000 s.
         let period = Double(AudioLayout.blockLength)
-        let expected = (period - Double(shift).truncatingRemainder(dividingBy: period))
+        let first = Self.embedding.firstBlockStart * Double(AudioLayout.sampleRate)
+        let expected = (first + period - Double(shift).truncatingRemainder(dividingBy: period))
             .truncatingRemainder(dividingBy: period) / Double(AudioLayout.sampleRate)
         let found = result.offsets.first ?? -1
         let seconds = period / Double(AudioLayout.sampleRate)

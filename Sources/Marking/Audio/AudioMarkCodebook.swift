@@ -20,9 +20,12 @@ public final class AudioMarkCodebook: Sendable {
     /// The pilot's block (weights on pilot chips, zero elsewhere) transformed for
     /// ``PilotSpectrum/scores(fold:pilot:)``.
     let pilotSpectrum: [ComplexFloat]
+    /// Each file's block rotation (``PatternOrigin``).
+    let origin: PatternOrigin
 
     public init(key: MarkKey) {
         keyID = key.id
+        origin = PatternOrigin(key: key, mark: "audio/v1")
         chips = ChipAssignment(key: key, mark: "audio/v1", chipCount: AudioLayout.chipCount,
                                pilotCount: AudioLayout.pilotChipCount,
                                chipsPerCodedBit: AudioLayout.chipsPerCodedBit, amplitudeClip: AudioLayout.amplitudeClip)
@@ -38,5 +41,23 @@ public final class AudioMarkCodebook: Sendable {
     /// pilot chips carry their clipped weight, payload chips ± theirs by their coded bit.
     func chipAmplitudes(for payload: Payload) -> [Float] {
         chips.amplitudes(coded: PolarCode.encode(PayloadFrame.bits(of: payload)))
+    }
+
+    /// The block cell that the first cell of the file whose internal mix is `host` carries, for
+    /// `payload`.
+    func blockRotation(for payload: Payload, host: [Float]) -> Int {
+        origin.draw(payload: payload, content: host, bound: AudioLayout.blockCells)
+    }
+
+    /// `amplitudes` (index `cell · bandCount + band`) rotated so that cell c carries block cell
+    /// (c + `rotation`) mod 64.
+    static func rotated(_ amplitudes: [Float], by rotation: Int) -> [Float] {
+        let bands = AudioLayout.bandCount, cells = AudioLayout.blockCells
+        var out = [Float](repeating: 0, count: amplitudes.count)
+        for cell in 0..<cells {
+            let source = (cell + rotation) % cells
+            for band in 0..<bands { out[cell * bands + band] = amplitudes[source * bands + band] }
+        }
+        return out
     }
 }

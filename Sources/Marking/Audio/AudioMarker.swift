@@ -28,6 +28,10 @@ public struct AudioEmbedding: Sendable {
     public var snr: Double
     /// The relative magnitude change of a chip of amplitude 1 in a fully weighted band.
     public var relativeChange: Double
+    /// Where the first whole block of the mark starts in the marked audio, seconds: each file's
+    /// block is rotated by a keyed number of cells (``PatternOrigin``), and a detection's
+    /// ``AudioDetection/offsets`` of the whole file are this plus multiples of the block length.
+    public var firstBlockStart: Double
 }
 
 /// What marking audio cost (``AudioMarker/embed(into:payload:options:)`` returns it alone;
@@ -37,6 +41,8 @@ public struct AudioMarkReport: Sendable {
     public var snr: Double
     /// The relative magnitude change of a chip of amplitude 1 in a fully weighted band.
     public var relativeChange: Double
+    /// Where the first whole block of the mark starts, seconds (``AudioEmbedding/firstBlockStart``).
+    public var firstBlockStart: Double
 }
 
 /// Embeds the audio mark under one key. Build it once per key and reuse it from any thread: the
@@ -63,7 +69,8 @@ public struct AudioMarker: Sendable {
     public func embed(_ audio: AudioBuffer, payload: Payload, options: AudioEmbedOptions = .init()) throws(MarkError) -> AudioEmbedding {
         var marked = audio
         let report = try embed(into: &marked, payload: payload, options: options)
-        return AudioEmbedding(audio: marked, snr: report.snr, relativeChange: report.relativeChange)
+        return AudioEmbedding(audio: marked, snr: report.snr, relativeChange: report.relativeChange,
+                              firstBlockStart: report.firstBlockStart)
     }
 
     /// Marks `audio` in place: the same mark as ``embed(_:payload:options:)`` without a second copy
@@ -77,7 +84,9 @@ public struct AudioMarker: Sendable {
             throw .invalidParameter("strength must be a positive number, not \(options.strength)")
         }
         let host = InternalSignal.internalMix(audio)
-        let (unit, _) = AudioMarkSynthesis.unitMark(host: host, amplitudes: codebook.chipAmplitudes(for: payload))
+        let rotation = codebook.blockRotation(for: payload, host: host)
+        let amplitudes = AudioMarkCodebook.rotated(codebook.chipAmplitudes(for: payload), by: rotation)
+        let (unit, _) = AudioMarkSynthesis.unitMark(host: host, amplitudes: amplitudes)
         let markPower = Self.meanSquare(unit)
         var hostPower = 0.0
         for channel in audio.channels { hostPower += Self.meanSquare(channel) }
@@ -90,13 +99,13 @@ public struct AudioMarker: Sendable {
                          AudioEmbedOptions.maximumRelativeChange)
         // The check sets the default level; `strength` then scales it, as it does for longer files.
         if audio.duration <= Self.evidenceCheckMaximumDuration {
-            let (boost, evidence) = evidenceBoost(host: host, unit: unit, change: change)
+            let (boost, evidence) = evidenceBoost(host: host, unit: unit, change: change, rotation: rotation)
             change *= boost * options.strength
             // Read back at the level written (the check's own evidence when that is unchanged): a
             // clip too short or too sparse to give its payload back even untouched is refused
             // rather than written as if it were marked.
             let written = boost == 1 && options.strength == 1
-                ? evidence : knownAlignmentEvidence(host: host, unit: unit, change: change)
+                ? evidence : knownAlignmentEvidence(host: host, unit: unit, change: change, rotation: rotation)
             let falsePositive = Double(AudioDetector.testedReadings) * exp(written.logFalsePositive)
             guard written.payload == payload, falsePositive <= AudioDetectOptions.defaultThreshold else {
                 throw .unreadable(String(format: "%.2f s of audio: the payload does not come back from the marked clip "
@@ -129,7 +138,9 @@ public struct AudioMarker: Sendable {
             let original = Double(before) - Double(mark[i])
             noise += (Double(after) - original) * (Double(after) - original) - Double(mark[i]) * Double(mark[i])
         }
-        return AudioMarkReport(snr: noise > 0 ? 10 * log10(signal / noise) : .infinity, relativeChange: change)
+        let firstBlockCell = (AudioLayout.blockCells - rotation) % AudioLayout.blockCells
+        return AudioMarkReport(snr: noise > 0 ? 10 * log10(signal / noise) : .infinity, relativeChange: change,
+                               firstBlockStart: Double(firstBlockCell * AudioLayout.cellLength) / Double(AudioLayout.sampleRate))
     }
 
     /// Clips up to this long are checked for evidence at embedding (longer ones fold enough blocks).
@@ -145,12 +156,12 @@ public struct AudioMarker: Sendable {
     /// The factor (1 … 10^(3.5/20)) by which to raise the mark of a short clip whose untouched
     /// evidence would fall short of ``targetChiSquare``, and that evidence.
     ///
-    /// The detector's statistic at the known alignment (offset 0, speed 1) is computed on the
-    /// marked signal at the internal rate, host + change·unit, which costs one short-time
-    /// spectrum — a few ms for a 10-s clip, no synchronisation search. Its excess over the degrees
+    /// The detector's statistic at the known alignment (speed 1, the file's block rotation) is
+    /// computed on the marked signal at the internal rate, host + change·unit, which costs one
+    /// short-time spectrum — a few ms for a 10-s clip, no synchronisation search. Its excess over the degrees
     /// of freedom grows with the square of the mark's amplitude, which gives the factor directly.
-    func evidenceBoost(host: [Float], unit: [Float], change: Double) -> (factor: Double, evidence: CodedBitEvidence) {
-        let evidence = knownAlignmentEvidence(host: host, unit: unit, change: change)
+    func evidenceBoost(host: [Float], unit: [Float], change: Double, rotation: Int) -> (factor: Double, evidence: CodedBitEvidence) {
+        let evidence = knownAlignmentEvidence(host: host, unit: unit, change: change, rotation: rotation)
         let dof = Double(evidence.degreesOfFreedom)
         let chiSquare = evidence.chiSquare
         let excess = chiSquare - dof
@@ -160,13 +171,14 @@ public struct AudioMarker: Sendable {
         return (min(needed, pow(10, Self.maximumBoostDecibels / 20)), evidence)
     }
 
-    /// The detector's evidence on host + change·unit at the mark's own alignment (offset 0, speed 1).
-    func knownAlignmentEvidence(host: [Float], unit: [Float], change: Double) -> CodedBitEvidence {
+    /// The detector's evidence on host + change·unit at the mark's own alignment (speed 1, the
+    /// block offset the file's `rotation`).
+    func knownAlignmentEvidence(host: [Float], unit: [Float], change: Double, rotation: Int) -> CodedBitEvidence {
         let gain = Float(change)
         var marked = host
         for i in marked.indices { marked[i] += gain * unit[i] }
         let fold = ClipSpectrum(marked, evenFramesOnly: true).fold(speed: 1, phase: 0)
-        return AudioDetector.evidence(fold: fold, offset: 0, codebook: codebook)
+        return AudioDetector.evidence(fold: fold, offset: rotation, codebook: codebook)
     }
 
     static func meanSquare(_ x: [Float]) -> Double {

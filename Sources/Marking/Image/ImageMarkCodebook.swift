@@ -11,9 +11,12 @@ public final class ImageMarkCodebook: Sendable {
     /// For each of the 8 dihedral orientations, the conjugate spectrum of the pilot rendered at
     /// fold resolution and seen through that orientation (for FFT cross-correlation).
     let pilotSpectra: [[ComplexFloat]]
+    /// Each image's tile shift (``PatternOrigin``).
+    let origin: PatternOrigin
 
     public init(key: MarkKey) {
         keyID = key.id
+        origin = PatternOrigin(key: key, mark: "image/v1")
         chips = ChipAssignment(key: key, mark: "image/v1", chipCount: TileLayout.chipCount,
                                pilotCount: TileLayout.pilotChipCount,
                                chipsPerCodedBit: TileLayout.chipsPerCodedBit, amplitudeClip: TileLayout.amplitudeClip)
@@ -29,6 +32,30 @@ public final class ImageMarkCodebook: Sendable {
         let amplitudes = chips.amplitudes(coded: PolarCode.encode(PayloadFrame.bits(of: payload)))
         let rms = (amplitudes.reduce(0) { $0 + $1 * $1 } / Float(amplitudes.count)).squareRoot()
         return amplitudes.map { $0 / rms }
+    }
+
+    /// The tile shift (whole chips across, down) of the image whose luma is `luma`, for `payload`.
+    func tileShift(for payload: Payload, luma: [Float]) -> (x: Int, y: Int) {
+        let n = TileLayout.chipsPerSide
+        let draw = origin.draw(payload: payload, content: luma, bound: n * n)
+        return (draw % n, draw / n)
+    }
+
+    /// The 32×32 chip amplitudes that carry `payload` in the image whose luma is `luma`: those of
+    /// ``chipAmplitudes(for:)`` shifted cyclically by ``tileShift(for:luma:)``, so that chip (i, j)
+    /// of the image carries tile chip (i + x, j + y) mod 32.
+    func chipAmplitudes(for payload: Payload, luma: [Float]) -> [Float] {
+        Self.shifted(chipAmplitudes(for: payload), by: tileShift(for: payload, luma: luma))
+    }
+
+    /// `chips` (row-major 32×32) with image chip (i, j) taking tile chip (i + x, j + y) mod 32.
+    static func shifted(_ chips: [Float], by shift: (x: Int, y: Int)) -> [Float] {
+        let n = TileLayout.chipsPerSide
+        var out = [Float](repeating: 0, count: chips.count)
+        for j in 0..<n {
+            for i in 0..<n { out[j * n + i] = chips[((j + shift.y) % n) * n + (i + shift.x) % n] }
+        }
+        return out
     }
 }
 

@@ -47,7 +47,7 @@ extension ImageMarker {
     func rehearsedField(for image: PlanarImage, luma: Plane, chipSize: Double, payload: Payload,
                         strength: Double, detector: ImageDetector) -> RehearsedField {
         let activity = PerceptualMask.activity(luma: luma, chipSize: chipSize)
-        let chips = codebook.chipAmplitudes(for: payload)
+        let chips = codebook.chipAmplitudes(for: payload, luma: luma.values)
         let rehearsal = ChainRehearsal(luma: luma, chipSize: chipSize)
         func gain(energy: Double, samples: Int, psnr: Double) -> (gain: Float, capped: Bool) {
             let rms = (energy / Double(samples)).squareRoot(), capRMS = pow(10, -psnr / 20)
