@@ -4,7 +4,9 @@
 # are folded modulo the 64-cell block; the other files' folds are averaged, and the estimate is
 # undone on the target by a per-cell, per-band gain exp(-g E / 2) (STFT, sine window, 50 %
 # overlap). With RANDOM_E=1 a random pattern replaces the estimate (the control: distortion of
-# the same size and shape that knows nothing of the mark).
+# the same size and shape that knows nothing of the mark). With REGISTER=1 the attacker first
+# aligns the folds to one another, blindly (the cyclic rotation of 64 that best matches a running
+# reference, four passes), which undoes the per-file rotation.
 # Needs numpy and ffmpeg. Usage:
 #   python3 Tools/Probes/audio_averaging_attack.py .build/release/tracemark KEYFILE WORKDIR 0.1,0.2,0.3
 import sys, os, glob, json, subprocess
@@ -55,7 +57,19 @@ folds = [fold(x) for x in sig]
 for g in gains:
     found = 0; snrs = []
     for t in range(len(files)):
-        E = np.mean([folds[j] for j in range(len(files)) if j != t], axis=0)
+        others = [j for j in range(len(files)) if j != t]
+        if os.environ.get('REGISTER'):
+            ref = folds[others[0]]
+            for it in range(4):
+                acc = np.zeros_like(ref)
+                for j in others:
+                    cs = [np.sum(np.roll(folds[j], -k, axis=0) * ref) for k in range(C)]
+                    acc += np.roll(folds[j], -int(np.argmax(cs)), axis=0)
+                ref = acc / len(others)
+            cs = [np.sum(np.roll(folds[t], -k, axis=0) * ref) for k in range(C)]
+            E = np.roll(ref, int(np.argmax(cs)), axis=0)
+        else:
+            E = np.mean([folds[j] for j in others], axis=0)
         if os.environ.get('RANDOM_E'): E = np.random.default_rng(t).standard_normal(E.shape)
         E /= E.std() + 1e-12
         y = undo(sig[t], E, g) if g > 0 else sig[t]
