@@ -67,8 +67,8 @@ extension ClipSpectrum {
     func coarseFrames(scale: Double, frames limit: Int) -> CoarseFrames {
         let bands = AudioLayout.bandCount
         let count = max(0, min(frameCount, limit))
-        let powers = FramePowers(self, edges: Edges(speed: scale, binLimit: binLimit),
-                                 rows: min(frameCount, count + Self.framesPerCell / 2 + 1))
+        let rows = min(frameCount, count + Self.framesPerCell / 2 + 1)
+        let powers = FramePowers(self, edges: Edges(speed: scale, binLimit: binLimit), frames: rows, capacity: rows)
         var values = [Float](repeating: 0, count: count * bands)
         var present = [Bool](repeating: false, count: count)
         let half = Self.framesPerCell / 2
@@ -78,9 +78,8 @@ extension ClipSpectrum {
                 let t = p + j * Self.framesPerCell - half
                 return t < frameCount ? t : -1
             }
-            powers.prepare(centres)
-            powers.prepare(boundaries)
-            let cells = whitenedCells(centres: centres, boundaries: boundaries, frames: powers)
+            let cells = whitenedCells(centres: powers.prepare(centres), boundaries: powers.prepare(boundaries),
+                                      frames: powers)
             for (j, t) in centres.enumerated() where cells.present[j] {
                 present[t] = true
                 for b in 0..<bands { values[t * bands + b] = cells.values[j * bands + b] }

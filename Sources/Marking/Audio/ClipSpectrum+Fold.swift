@@ -57,12 +57,10 @@ extension ClipSpectrum {
         guard lastFrame >= 0 else {
             return phases.map { CellFold(speed: speed, phase: $0, values: [Float](repeating: 0, count: AudioLayout.chipCount), energy: 0, cells: 0) }
         }
-        let frames = FramePowers(self, edges: edges, rows: lastFrame + 1)
-        for layout in layouts {
-            frames.prepare(layout.centres)
-            frames.prepare(layout.boundaries)
-        }
-        return zip(phases, layouts).map { phase, layout in
+        let capacity = layouts.reduce(0) { $0 + $1.centres.count + $1.boundaries.count }
+        let frames = FramePowers(self, edges: edges, frames: lastFrame + 1, capacity: capacity)
+        let rows = layouts.map { (centres: frames.prepare($0.centres), boundaries: frames.prepare($0.boundaries)) }
+        return zip(phases, rows).map { phase, layout in
             let cells = whitenedCells(centres: layout.centres, boundaries: layout.boundaries, frames: frames)
             var fold = CellFold(speed: speed, phase: phase, summing: cells.values, present: cells.present)
             fold.pitch = pitch
@@ -85,42 +83,64 @@ extension ClipSpectrum {
     }
 
     /// Log band power and reliability weight of fine frames at one set of band edges, each frame
-    /// computed once, when first asked for.
+    /// computed once, when first asked for, into the next free row (``prepare(_:)`` says which).
+    ///
+    /// Rows are allocated as frames are asked for, not one per frame of the clip: a fold reads
+    /// two frames of every four, and a whole-clip fold of a 120-s chunk kept 3.8 MB of rows,
+    /// zero-filled, for each of the ~50 folds a detection makes (its memset and page faults were
+    /// a tenth of an unmarked recording's detection).
     final class FramePowers {
         let spectrum: ClipSpectrum
         let edges: Edges
-        var logPower: [Float]
-        var weight: [Float]  // −1: not computed yet
+        /// Row-major, ``AudioLayout/bandCount`` per row; only rows handed out are initialised.
+        private(set) var logPower: [Float]
+        private(set) var weight: [Float]
+        /// The row of each fine frame, −1 while it is not computed.
+        private var rowOfFrame: [Int32]
+        private var rowCount = 0
         private var powers = [Float](repeating: 0, count: AudioLayout.bandCount)
 
-        init(_ spectrum: ClipSpectrum, edges: Edges, rows: Int) {
+        /// Room for `capacity` rows of the clip's first `frames` fine frames.
+        init(_ spectrum: ClipSpectrum, edges: Edges, frames: Int, capacity: Int) {
             self.spectrum = spectrum
             self.edges = edges
-            logPower = [Float](repeating: 0, count: rows * AudioLayout.bandCount)
-            weight = [Float](repeating: -1, count: rows * AudioLayout.bandCount)
+            let values = max(0, min(capacity, frames)) * AudioLayout.bandCount
+            logPower = [Float](unsafeUninitializedCapacity: values) { _, count in count = values }
+            weight = [Float](unsafeUninitializedCapacity: values) { _, count in count = values }
+            rowOfFrame = [Int32](repeating: -1, count: frames)
         }
 
-        /// Computes the frames not yet computed among `frames` (negative ones are outside the clip).
-        func prepare(_ frames: [Int]) {
+        /// Computes the frames not yet computed among `frames` (negative ones are outside the clip)
+        /// and returns the row of each (−1 for the negative ones).
+        func prepare(_ frames: [Int]) -> [Int] {
             let bands = AudioLayout.bandCount
             let spectrum = spectrum, edges = edges
+            var rows = [Int](repeating: -1, count: frames.count)
             // One exclusive access to each array for the whole batch: per-element access to a
             // class's arrays is checked at run time, which cost a tenth of a detection.
             logPower.withUnsafeMutableBufferPointer { logPower in
                 weight.withUnsafeMutableBufferPointer { weight in
-                    powers.withUnsafeMutableBufferPointer { powers in
-                        spectrum.noiseFloor.withUnsafeBufferPointer { floor in
-                            spectrum.bandWeights.withUnsafeBufferPointer { bandWeights in
-                                spectrum.gateFloor.withUnsafeBufferPointer { gate in
-                                    let power = powers.baseAddress!, floor = floor.baseAddress!
-                                    let bandWeights = bandWeights.baseAddress!, gate = gate.baseAddress!
-                                    for t in frames where t >= 0 && weight[t * bands] < 0 {
-                                        spectrum.bandPowers(frame: t, edges: edges, into: power)
-                                        let logRow = logPower.baseAddress! + t * bands, weightRow = weight.baseAddress! + t * bands
-                                        for b in 0..<bands {
-                                            let p = power[b]
-                                            logRow[b] = ClipSpectrum.fastLog(p + floor[b])
-                                            weightRow[b] = bandWeights[b] * p / (p + gate[b])
+                    rowOfFrame.withUnsafeMutableBufferPointer { rowOfFrame in
+                        powers.withUnsafeMutableBufferPointer { powers in
+                            spectrum.noiseFloor.withUnsafeBufferPointer { floor in
+                                spectrum.bandWeights.withUnsafeBufferPointer { bandWeights in
+                                    spectrum.gateFloor.withUnsafeBufferPointer { gate in
+                                        let power = powers.baseAddress!, floor = floor.baseAddress!
+                                        let bandWeights = bandWeights.baseAddress!, gate = gate.baseAddress!
+                                        for (i, t) in frames.enumerated() where t >= 0 {
+                                            if rowOfFrame[t] >= 0 { rows[i] = Int(rowOfFrame[t]); continue }
+                                            let row = rowCount
+                                            precondition(row * bands < logPower.count, "FramePowers: more frames than its capacity")
+                                            rowCount += 1
+                                            rowOfFrame[t] = Int32(row)
+                                            rows[i] = row
+                                            spectrum.bandPowers(frame: t, edges: edges, into: power)
+                                            let logRow = logPower.baseAddress! + row * bands, weightRow = weight.baseAddress! + row * bands
+                                            for b in 0..<bands {
+                                                let p = power[b]
+                                                logRow[b] = ClipSpectrum.fastLog(p + floor[b])
+                                                weightRow[b] = bandWeights[b] * p / (p + gate[b])
+                                            }
                                         }
                                     }
                                 }
@@ -129,13 +149,14 @@ extension ClipSpectrum {
                     }
                 }
             }
+            return rows
         }
     }
 
-    /// Whitens and weights the cells whose fine frames are `centres` (relative cell j ↔
-    /// centres[j]), predicting each cell's host from the frames on its boundaries (a negative
-    /// frame lies outside the clip and is left out; every frame named must be prepared): per cell
-    /// and band the value a fold sums, and which cells are present.
+    /// Whitens and weights the cells whose fine frames are in rows `centres` of `frames` (relative
+    /// cell j ↔ centres[j]), predicting each cell's host from the frames on its boundaries (rows
+    /// `boundaries`; a negative row is a frame outside the clip and is left out): per cell and
+    /// band the value a fold sums, and which cells are present.
     func whitenedCells(centres: [Int], boundaries: [Int], frames: FramePowers) -> (values: [Float], present: [Bool]) {
         let bands = AudioLayout.bandCount
         let count = centres.count
