@@ -57,6 +57,20 @@ struct ImageMarkTests {
                 "\(name) after \(attack): FPR \(result.falsePositiveProbability), χ² \(result.chiSquare)")
     }
 
+    /// A banner 33 times as wide as it is high: its 62 tiles across make the lattice search's
+    /// small period errors add up (64.06 px found where the tile is 64: two chips of drift from
+    /// one end to the other), so the exact lattice of the marked size must be tried beside any
+    /// found lattice that is merely close to it. Before, this banner could not be marked (its
+    /// own read-back gave FPR 1e-3) and others were read at 1e-4 … 1e-12.
+    @Test func longBannerIsReadAcrossItsLength() throws {
+        let banner = try AttackChain(parsing: "resize-to:4000x120").apply(to: try Self.load("skimage_astronaut.png"), seed: 1)
+        let marked = try Self.marker.embed(banner, payload: Self.payload)
+        let stored = try AttackChain(parsing: "png").apply(to: marked.image, seed: 1)
+        let result = Self.detector.detect(stored)
+        #expect(result.payload == Self.payload && result.falsePositiveProbability < 1e-30,
+                "FPR \(result.falsePositiveProbability), period \(result.sync?.tilePeriod ?? 0)")
+    }
+
     /// A product photo on a plain background, marked to its edges: the background is as flat as
     /// padding, but it carries the mark and sets the tile size, so the whole image must still be
     /// read (reading only the picture inside lost it, untouched). Padded copies read the picture.

@@ -75,13 +75,31 @@ public struct ImageAnalysis: Sendable {
         return FoldedCandidate(lattice: lattice, fold: fold, spectrum: fft.forward(fold), norm: norm)
     }
 
+    /// Whether `a` and `b` put every pixel of a `width` × `height` image into nearly the same place
+    /// of the tile: no pixel more than a quarter chip apart. The drift grows with the number of
+    /// tiles across, so a long strip needs the periods closer than a square image does: a
+    /// 4000 × 120 banner's search found 64.06 px where the mark's tile is 64, 3.7 px (two chips)
+    /// of drift over its 62 tiles, and since that was within a pixel of the exact lattice the
+    /// exact one was not offered — its own marked copy read at FPR 1e-4.
+    static func foldsAlike(_ a: TileLattice, _ b: TileLattice, width: Int, height: Int) -> Bool {
+        let (r1, r2) = b.inverseRows
+        var worst = 0.0
+        for corner in [SIMD2(Double(width), 0), SIMD2(0, Double(height)), SIMD2(Double(width), Double(height))] {
+            // Tile coordinates of the corner under b, mapped back through a: how far apart the
+            // two lattices place it (the origin is common to both).
+            let n = SIMD2((r1 * corner).sum(), (r2 * corner).sum())
+            worst = max(worst, simdLength(a.v1 * n.x + a.v2 * n.y - corner))
+        }
+        return worst < b.chipSize / 4
+    }
+
     static func view(working: Plane, toInputScale: Double, origin: SIMD2<Double>, prior: TileLattice? = nil) -> View {
         guard min(working.width, working.height) >= 2 * Int(LatticeSync.minimumPeriod) else {
             return View(candidates: [], toInputScale: toInputScale, origin: origin)
         }
         let searched = WorkingImage.whitened(working, radius: WorkingImage.searchRadius)
         var found = LatticeSync.candidates(whitened: searched.values, count: Self.latticeCandidates)
-        if let prior, !found.contains(where: { simdLength($0.lattice.v1 - prior.v1) < 1 && simdLength($0.lattice.v2 - prior.v2) < 1 }) {
+        if let prior, !found.contains(where: { Self.foldsAlike($0.lattice, prior, width: working.width, height: working.height) }) {
             found.append(LatticeSync.Candidate(lattice: prior, score: 0))
         }
         // Each candidate is folded from the image whitened for its own chip size (the search's
