@@ -158,8 +158,9 @@ public struct AudioMarker: Sendable {
     ///
     /// The detector's statistic at the known alignment (speed 1, the file's block rotation) is
     /// computed on the marked signal at the internal rate, host + change·unit, which costs one
-    /// short-time spectrum — a few ms for a 10-s clip, no synchronisation search. Its excess over the degrees
-    /// of freedom grows with the square of the mark's amplitude, which gives the factor directly.
+    /// short-time spectrum — a few ms for a 10-s clip, no synchronisation search. Its excess over
+    /// the degrees of freedom grows with the square of the mark's amplitude, which gives the
+    /// factor directly.
     func evidenceBoost(host: [Float], unit: [Float], change: Double, rotation: Int) -> (factor: Double, evidence: CodedBitEvidence) {
         let evidence = knownAlignmentEvidence(host: host, unit: unit, change: change, rotation: rotation)
         let dof = Double(evidence.degreesOfFreedom)
