@@ -150,7 +150,13 @@ case "fpr":
     var trials = 100_000, keysPerImage = 400
     if let i = rest.firstIndex(of: "--trials") { trials = Int(rest[i + 1])!; rest.removeSubrange(i...i + 1) }
     if let i = rest.firstIndex(of: "--keys-per-image") { keysPerImage = Int(rest[i + 1])!; rest.removeSubrange(i...i + 1) }
-    try falsePositives(directory: rest.first ?? "../shared/corpus/images", trials: trials, keysPerImage: keysPerImage)
+    let directory = rest.first ?? "../shared/corpus/images"
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        FileHandle.standardError.write("ImageBench fpr: \(directory): not a folder (give the folder of unmarked images)\n".data(using: .utf8)!)
+        exit(2)
+    }
+    try falsePositives(directory: directory, trials: trials, keysPerImage: keysPerImage)
 default:
     print("unknown command \(command)")
     exit(2)
