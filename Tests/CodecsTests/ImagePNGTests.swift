@@ -164,18 +164,24 @@ struct ImagePNGTests {
         #expect(page.width == 384 && page.height == 191)
     }
 
-    @Test("luminanceOnly returns BT.601 luma of a PNG and drops alpha")
+    /// Alpha is kept: detection also reads an image without its fully transparent parts.
+    @Test("luminanceOnly returns BT.601 luma of a PNG, and its alpha")
     func luminanceOnly() throws {
         let image = ImageTestData.image(width: 32, height: 24, colorModel: .rgba)
         let encoded = try ImageCodec.encode(image, as: .png)
         let luma = try ImageCodec.decode(encoded, options: ImageDecodeOptions(luminanceOnly: true))
-        #expect(luma.colorModel == .gray && luma.planes.count == 1)
+        #expect(luma.colorModel == .grayAlpha && luma.planes.count == 2)
         let expected = ImageTestData.luma(of: image)
         #expect(Measure.relativeMaxError(luma.planes[0], expected) < 1e-5)
+        #expect(luma.alpha == image.alpha)
 
         let grayAlpha = ImageTestData.image(width: 16, height: 16, colorModel: .grayAlpha)
         let gray = try ImageCodec.decode(try ImageCodec.encode(grayAlpha, as: .png), options: ImageDecodeOptions(luminanceOnly: true))
-        #expect(gray.planes == [grayAlpha.planes[0]])
+        #expect(gray.planes == grayAlpha.planes)
+
+        let rgb = ImageTestData.image(width: 16, height: 16, colorModel: .rgb)
+        let opaque = try ImageCodec.decode(try ImageCodec.encode(rgb, as: .png), options: ImageDecodeOptions(luminanceOnly: true))
+        #expect(opaque.colorModel == .gray && opaque.planes.count == 1)
     }
 
     @Test("probe reads PNG headers without decoding pixels")

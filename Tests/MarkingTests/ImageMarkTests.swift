@@ -57,6 +57,26 @@ struct ImageMarkTests {
                 "\(name) after \(attack): FPR \(result.falsePositiveProbability), χ² \(result.chiSquare)")
     }
 
+    /// Half of a marked photo fully transparent, stored as lossy WebP: libwebp flattens fully
+    /// transparent blocks (its default, not `exact`), and the blocks' edges buried the mark in
+    /// the half that is still there (FPR 0.01); the detector now also reads the image without
+    /// its transparent parts — through the full decode and through the luma-only decode that
+    /// `detect` and `scan` use.
+    @Test func halfTransparentImageSurvivesWebP() throws {
+        var image = try AttackChain(parsing: "resize:0.5").apply(to: try Self.load("plasma_forest_path.jpg"), seed: 1)
+        image.colorModel = .rgba
+        image.planes.append((0..<image.pixelCount).map { $0 % image.width < image.width / 2 ? 0 : 1 })
+        let marked = try Self.marker.embed(image, payload: Self.payload)
+        let webp = try ImageCodec.encode(marked.image, as: .webp, options: ImageEncodeOptions(quality: 75))
+        for decoded in [try ImageCodec.decode(webp),
+                        try ImageCodec.decodeLuminance(webp, minimumShortSide: ImageDetector.workingShortSide)] {
+            #expect(decoded.alpha != nil)
+            let result = Self.detector.detect(decoded)
+            #expect(result.payload == Self.payload && result.falsePositiveProbability < 1e-15,
+                    "\(decoded.colorModel): FPR \(result.falsePositiveProbability)")
+        }
+    }
+
     /// A banner 33 times as wide as it is high: its 62 tiles across make the lattice search's
     /// small period errors add up (64.06 px found where the tile is 64: two chips of drift from
     /// one end to the other), so the exact lattice of the marked size must be tried beside any

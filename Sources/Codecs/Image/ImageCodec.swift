@@ -55,17 +55,24 @@ public enum ImageCodec {
         guard let model = ColorModel(channelCount: channels) else {
             throw CodecError.corrupt(format: format, reason: "decoder reported \(channels) channels")
         }
-        let colorModel = options.luminanceOnly ? ColorModel.gray : model
+        // Luminance only keeps alpha: detection reads an image without its fully transparent parts
+        // too (what lies under them is not the picture; encoders may flatten it).
+        let colorModel = options.luminanceOnly ? (model.hasAlpha ? ColorModel.grayAlpha : .gray) : model
         let converted = decoded.withPixels { pixels -> [[Float]]? in
             guard let pixels else { return nil }
             return PixelConversion.makePlanes(count: colorModel.channelCount, length: pixelCount) { planes in
-                if options.luminanceOnly && channels >= 3 {
-                    PixelConversion.luma(pixels, pixelCount: pixelCount, channels: channels,
-                                         bytesPerSample: bytesPerSample, into: planes[0])
-                } else if planes.count != channels {
-                    // Luminance of a gray+alpha image: the gray plane, alpha dropped.
-                    PixelConversion.extractChannel(pixels, pixelCount: pixelCount, channels: channels,
-                                                   bytesPerSample: bytesPerSample, into: planes[0])
+                if options.luminanceOnly {
+                    if channels >= 3 {
+                        PixelConversion.luma(pixels, pixelCount: pixelCount, channels: channels,
+                                             bytesPerSample: bytesPerSample, into: planes[0])
+                    } else {
+                        PixelConversion.extractChannel(pixels, pixelCount: pixelCount, channels: channels,
+                                                       bytesPerSample: bytesPerSample, into: planes[0])
+                    }
+                    if model.hasAlpha {
+                        PixelConversion.extractChannel(pixels + (channels - 1) * bytesPerSample, pixelCount: pixelCount,
+                                                       channels: channels, bytesPerSample: bytesPerSample, into: planes[1])
+                    }
                 } else if bytesPerSample == 2 {
                     PixelConversion.deinterleave16(pixels, pixelCount: pixelCount, into: planes)
                 } else {
@@ -154,12 +161,17 @@ public enum ImageCodec {
         let (pixels, header) = try WebPCodec.decode(bytes, maxPixels: options.maxPixels)
         let channels = header.hasAlpha ? 4 : 3
         let pixelCount = header.width * header.height
-        let colorModel: ColorModel = options.luminanceOnly ? .gray : (header.hasAlpha ? .rgba : .rgb)
+        let colorModel: ColorModel = options.luminanceOnly ? (header.hasAlpha ? .grayAlpha : .gray)
+            : (header.hasAlpha ? .rgba : .rgb)
         let planes = pixels.withUnsafeBufferPointer { source in
             PixelConversion.makePlanes(count: colorModel.channelCount, length: pixelCount) { planes in
                 if options.luminanceOnly {
                     PixelConversion.luma(source.baseAddress!, pixelCount: pixelCount, channels: channels,
                                          bytesPerSample: 1, into: planes[0])
+                    if header.hasAlpha {
+                        PixelConversion.extractChannel(source.baseAddress! + 3, pixelCount: pixelCount, channels: 4,
+                                                       bytesPerSample: 1, into: planes[1])
+                    }
                 } else {
                     PixelConversion.deinterleave8(source.baseAddress!, pixelCount: pixelCount, into: planes)
                 }

@@ -31,8 +31,9 @@ public struct ImageAnalysis: Sendable {
     /// brought to the working size by its own short side. Both are read: a product photo on a
     /// plain background is marked to its edges, and stripping its marked background lost it (a
     /// 600² product on a 2400² white canvas: found whole, not alone); a 16:9 photo padded to 512²
-    /// is found only alone (19 of 24 corpus images were lost to padding). The detector charges a
-    /// factor for the views read.
+    /// is found only alone (19 of 24 corpus images were lost to padding). An image with fully
+    /// transparent parts is also read without them (``transparencyFlattened(_:alpha:)``). The
+    /// detector charges a factor for the views read.
     let views: [View]
 
     /// Lattice candidates taken from the autocorrelation search.
@@ -45,10 +46,13 @@ public struct ImageAnalysis: Sendable {
         let luma = Luminance.plane(of: image)
         let whole = PixelRect(x: 0, y: 0, width: image.width, height: image.height)
         let content = image.pictureBounds()
-        var rects = [whole]
-        if content != whole, min(content.width, content.height) >= ImageMarker.minimumShortSide { rects.append(content) }
-        views = rects.map { rect in
-            let working = WorkingImage.reduced(luma.cropped(to: rect))
+        var sources = [(plane: luma, rect: whole)]
+        if content != whole, min(content.width, content.height) >= ImageMarker.minimumShortSide {
+            sources.append((luma, content))
+        }
+        if let opaque = Self.transparencyFlattened(luma, alpha: image.alpha) { sources.append((opaque, whole)) }
+        views = sources.map { plane, rect in
+            let working = WorkingImage.reduced(plane.cropped(to: rect))
             let scale = Double(working.width) / Double(rect.width)
             // The lattice of a mark embedded at exactly this size, unturned: what a re-encode, a
             // filter or a tone change leaves. Offered beside the search's candidates because a
@@ -58,6 +62,29 @@ public struct ImageAnalysis: Sendable {
             return Self.view(working: working, toInputScale: scale, origin: SIMD2(Double(rect.x), Double(rect.y)),
                              prior: TileLattice(period: period, angle: 0))
         }
+    }
+
+    /// Fully transparent pixels at least this share of an image get a view without them.
+    static let transparentShareForView = 0.01
+
+    /// `luma` with its fully transparent pixels made one flat grey (the whitening then reports
+    /// them invalid), when they are at least ``transparentShareForView`` of the image and some
+    /// pixels are not; else nil.
+    ///
+    /// What lies under full transparency is not the picture, and encoders treat it so: libwebp's
+    /// lossy mode (unless asked for `exact`) flattens fully transparent blocks to save bits, and
+    /// the blocks' edges — a grid of its own — buried the rest of the mark. Half of a marked
+    /// photo made transparent, re-saved by PIL as WebP (quality 75 or 90): FPR 0.03 and 0.02,
+    /// where the same image composited on white read at 2e-25. The whole image stays a view of
+    /// its own: a PNG keeps what is under transparency, mark included (the alpha logo reads at
+    /// 2e-30 whole, 2e-16 without its transparent 28 %).
+    static func transparencyFlattened(_ luma: Plane, alpha: [Float]?) -> Plane? {
+        guard let alpha else { return nil }
+        let transparent = alpha.reduce(0) { $0 + ($1 <= 0.5 / 255 ? 1 : 0) }
+        guard Double(transparent) >= transparentShareForView * Double(alpha.count), transparent < alpha.count else { return nil }
+        var flattened = luma
+        for i in alpha.indices where alpha[i] <= 0.5 / 255 { flattened.values[i] = 0.5 }
+        return flattened
     }
 
     /// A working-size image folded on a lattice known in advance, without the synchronisation
