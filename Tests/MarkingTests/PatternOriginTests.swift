@@ -61,7 +61,9 @@ struct PatternOriginTests {
         var originals = [PlanarImage]()
         for name in ["skimage_astronaut.png", "skimage_camera_gray.png"] {
             let image = try ImageCodec.decode(try Corpus.bytes(of: Corpus.image(name)))
-            for (x, y) in [(0, 0), (256, 0), (0, 256), (256, 256)] { originals.append(Self.crop(image, x: x, y: y, side: 256)) }
+            for (x, y) in [(0, 0), (256, 0), (0, 256), (256, 256)] {
+                originals.append(image.cropped(to: PixelRect(x: x, y: y, width: 256, height: 256)))
+            }
         }
         let payloads = originals.indices.map { Payload(0xC011_0DE0_0000_0000 | UInt64($0)) }
         let marked = try zip(originals, payloads).map { try marker.embed($0, payload: $1).image }
@@ -84,12 +86,5 @@ struct PatternOriginTests {
             let result = detector.detect(attacked)
             #expect(result.payload == payloads[target], "image \(target): FPR \(result.falsePositiveProbability)")
         }
-    }
-
-    static func crop(_ image: PlanarImage, x: Int, y: Int, side: Int) -> PlanarImage {
-        let planes = image.planes.map { plane in
-            (y..<(y + side)).flatMap { row in plane[(row * image.width + x)..<(row * image.width + x + side)] }
-        }
-        return PlanarImage(width: side, height: side, colorModel: image.colorModel, planes: planes, metadata: image.metadata)
     }
 }

@@ -80,10 +80,12 @@ public struct ImageAnalysis: Sendable {
     /// 2e-30 whole, 2e-16 without its transparent 28 %).
     static func transparencyFlattened(_ luma: Plane, alpha: [Float]?) -> Plane? {
         guard let alpha else { return nil }
-        let transparent = alpha.reduce(0) { $0 + ($1 <= 0.5 / 255 ? 1 : 0) }
+        // Fully transparent: alpha 0 of 8 bits (or under half of its step at 16).
+        func isTransparent(_ a: Float) -> Bool { a <= 0.5 / 255 }
+        let transparent = alpha.reduce(0) { $0 + (isTransparent($1) ? 1 : 0) }
         guard Double(transparent) >= transparentShareForView * Double(alpha.count), transparent < alpha.count else { return nil }
         var flattened = luma
-        for i in alpha.indices where alpha[i] <= 0.5 / 255 { flattened.values[i] = 0.5 }
+        for i in alpha.indices where isTransparent(alpha[i]) { flattened.values[i] = 0.5 }
         return flattened
     }
 

@@ -12,9 +12,9 @@ import Crypto
 /// change), 11 marked corpus recordings out of the 12th (1 of 12 read, at 25 dB SNR). With the
 /// origin drawn per file the average smears the pattern over its shifts: 24 of 24 and 12 of 12
 /// (`docs/image-mark.md` and `docs/audio-mark.md`, Layout). It stops the plain average, not an
-/// attacker who registers the files to one another first (for audio that works: Known limits). The detector needs nothing new: it searches every cyclic
-/// offset of the pattern anyway (a crop or an excerpt starts anywhere), so the false-positive
-/// model is unchanged.
+/// attacker who registers the files to one another first (for audio that works: Known limits).
+/// The detector needs nothing new: it searches every cyclic offset of the pattern anyway (a crop
+/// or an excerpt starts anywhere), so the false-positive model is unchanged.
 ///
 /// The draw is deterministic — the same file, key and payload give the same marked file — and
 /// unpredictable without the key (HMAC-SHA256 under a sub-key of the marking key).
