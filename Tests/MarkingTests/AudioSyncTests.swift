@@ -3,6 +3,7 @@ import Foundation
 import Media
 import Spectral
 import Testing
+import TestSupport
 @testable import Marking
 
 /// Synchronisation on synthetic audio at the internal rate: a marked, slowly modulated noise is cut
@@ -282,5 +283,59 @@ struct AudioSyncTests {
             x *= 1.0137
         }
         #expect(worst < 5e-5, "largest error \(worst)")
+    }
+
+    /// The whitening's 1/σ against Double over the range local variances take (≥ the 0.05 floor,
+    /// and far beyond).
+    @Test func inverseSquareRootMatchesDouble() {
+        var worst = 0.0
+        var x: Float = 1e-6
+        while x < 1e8 {
+            let exact = 1 / Double(x).squareRoot()
+            worst = max(worst, abs(Double(ClipSpectrum.inverseSquareRoot(x)) - exact) / exact)
+            x *= 1.0137
+        }
+        #expect(worst < 3e-7, "largest relative error \(worst)")
+    }
+
+    /// Band powers summed from a row of bin powers at a speed's fractional edges, against the
+    /// integral of the row as a step function (bin k covers [k − ½, k + ½)) in Double.
+    @Test func bandPowersIntegrateTheBinsBetweenFractionalEdges() {
+        let binLimit = 257
+        var generator = SplitMix64(seed: 7)
+        // Powers over 80 dB, as a quiet top band under a loud bottom one.
+        let row = (0..<binLimit).map { k in Float.random(in: 0.5...1.5, using: &generator) * pow(10, -Float(k) / 32) }
+        func integral(upTo position: Double) -> Double {
+            // ∫ from −½ to `position` of the step function.
+            var sum = 0.0
+            for k in 0..<binLimit {
+                let low = Double(k) - 0.5, high = Double(k) + 0.5
+                guard position > low else { break }
+                sum += Double(row[k]) * (min(position, high) - low)
+            }
+            return sum
+        }
+        for speed in [0.8, 0.9731, 1, 1.0205, 1.25] {
+            let edges = ClipSpectrum.Edges(speed: speed, binLimit: binLimit)
+            var bands = [Float](repeating: 0, count: AudioLayout.bandCount)
+            row.withUnsafeBufferPointer { row in
+                edges.index.withUnsafeBufferPointer { index in
+                    edges.fraction.withUnsafeBufferPointer { fraction in
+                        bands.withUnsafeMutableBufferPointer { out in
+                            ClipSpectrum.bandPowers(row: row.baseAddress!, edgeIndex: index.baseAddress!,
+                                                    edgeFraction: fraction.baseAddress!, into: out.baseAddress!)
+                        }
+                    }
+                }
+            }
+            for b in 0..<AudioLayout.bandCount {
+                let lower = Double(edges.index[b]) + Double(edges.fraction[b]) - 0.5
+                let upper = Double(edges.index[b + 1]) + Double(edges.fraction[b + 1]) - 0.5
+                let expected = integral(upTo: upper) - integral(upTo: lower)
+                // Above 1.14 the top edges meet the spectrum's last bin: those bands are empty.
+                let error = expected > 0 ? abs(Double(bands[b]) - expected) / expected : Double(bands[b])
+                #expect(error < 1e-5, "speed \(speed) band \(b): \(bands[b]) against \(expected)")
+            }
+        }
     }
 }
