@@ -193,17 +193,46 @@ public struct AudioDetector: Sendable {
         read(first)
         if let best, decisive(best) { return best }
         let others = coarse.dropFirst().prefix(AudioSync.refinedCandidates - 1).map(refinedOverPrefix)
-        var chosen = [first]
+        var chosen = [(alignment: first.alignment, analysis: first.analysis)]
         for candidate in others.sorted(by: { $0.alignment.score > $1.alignment.score }) where chosen.allSatisfy({
             $0.analysis != candidate.analysis || !$0.alignment.isClose(to: candidate.alignment)
         }) {
-            let entry = refinedOverWholeClip(candidate)
-            chosen.append(entry)
-            read(entry)
+            if continuesOverWholeClip(candidate, analysis: analyses[candidate.analysis]) {
+                let entry = refinedOverWholeClip(candidate)
+                chosen.append((entry.alignment, entry.analysis))
+                read(entry)
+            } else {
+                chosen.append((candidate.alignment, candidate.analysis))
+            }
             if chosen.count == Self.testedAlignments { break }
         }
         return best
     }
+
+    /// Whether a candidate after the first, refined over a long clip's first 30 s, is refined on
+    /// over the whole clip and read: only if the pilot scores at least ``continuationScore``
+    /// there at the alignment found (one fold, which the refinement then starts from). A clip up
+    /// to 30 s has nothing more to refine: its candidates are always read.
+    ///
+    /// Without the mark, the prefix's best alignment is noise fitted to 30 s, and over 120 s
+    /// its score falls to about half, plus fresh noise (N(2, 0.9) for a prefix score of 4); with
+    /// the mark it grows. The continuation and the twin are 9 of a long clip's ~50 whole-clip
+    /// folds per candidate, and an unmarked clip paid for three such candidates that the pilot
+    /// alone could tell were not the mark. Reading fewer alignments than ``testedReadings`` only
+    /// makes the stated probability conservative.
+    private func continuesOverWholeClip(_ candidate: (alignment: AudioAlignment, fold: CellFold, analysis: Int, step: Double),
+                                        analysis: AudioAnalysis) -> Bool {
+        let alignment = candidate.alignment
+        guard analysis.spectrum.cellCount(speed: alignment.speed, phase: alignment.phase) > AudioSync.refinePrefixCells else {
+            return true
+        }
+        let (whole, _) = AudioSync.evaluate(alignment.speed, alignment.phase, near: alignment.offset, pitch: alignment.pitch,
+                                            analysis: analysis, codebook: codebook)
+        return whole.score >= Self.continuationScore
+    }
+
+    /// The pilot score over the whole clip that a later candidate needs to be refined there and read.
+    static let continuationScore: Float = 3.5
 
     /// The payload chips of `fold` read at block offset `offset`.
     static func evidence(fold: CellFold, offset: Int, codebook: AudioMarkCodebook) -> CodedBitEvidence {
