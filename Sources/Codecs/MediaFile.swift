@@ -17,15 +17,44 @@ public enum MediaFile {
         // Linux opens a directory for reading and fails only at the first read, with an opaque
         // Foundation error: say what it is before trying.
         if exists, isDirectory.boolValue { throw CodecError.io(reason: "is a directory") }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
             throw CodecError.io(reason: exists ? "permission denied" : "no such file")
         }
-        defer { try? handle.close() }
-        do {
-            return [UInt8](try handle.readToEnd() ?? Data())
-        } catch {
-            throw CodecError.io(reason: "read failed: \(error.localizedDescription)")
+        defer { close(descriptor) }
+        // Straight into the array, sized from the file's status: read into `Data` and copied, a
+        // 30-MB WAV cost two buffers' page faults and a copy (a tenth of an unmarked 3-min
+        // detection went to faults and copies). One byte more than the size shows a file that
+        // grew while it was read; the rest is then read in pieces.
+        var status = stat()
+        let expected = fstat(descriptor, &status) == 0 ? max(0, Int(status.st_size)) : 0
+        var bytes = try [UInt8](unsafeUninitializedCapacity: expected + 1) { buffer, count in
+            count = try readFully(descriptor, into: buffer)
         }
+        var filled = bytes.count == expected + 1
+        while filled {
+            let more = try [UInt8](unsafeUninitializedCapacity: 1 << 20) { buffer, count in
+                count = try readFully(descriptor, into: buffer)
+            }
+            bytes += more
+            filled = more.count == 1 << 20
+        }
+        return bytes
+    }
+
+    /// Reads until `buffer` is full or the file ends; the bytes read.
+    private static func readFully(_ descriptor: Int32, into buffer: UnsafeMutableBufferPointer<UInt8>) throws -> Int {
+        var count = 0
+        while count < buffer.count {
+            let got = read(descriptor, buffer.baseAddress! + count, buffer.count - count)
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw CodecError.io(reason: "read failed: \(String(cString: strerror(errno)))")
+            }
+            if got == 0 { break }
+            count += got
+        }
+        return count
     }
 
     /// Header-only properties of an image or audio file.
