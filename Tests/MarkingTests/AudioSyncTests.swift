@@ -166,8 +166,9 @@ struct AudioSyncTests {
         }
     }
 
-    /// Chunks of a long recording: one up to 150 s; beyond, 120 s every 90 s and a last one ending
-    /// with the recording, so that every 30-s stretch lies whole in one.
+    /// Chunks of a long recording: one up to 150 s; beyond, 120 s every 90 s and a last, shorter
+    /// one from the next start to the end, so that every 30-s stretch lies whole in one and no
+    /// chunk overlaps the one before by more.
     @Test(arguments: [100.0, 150.0, 150.5, 210.0, 211.0, 3600.0])
     func chunksHoldEveryThirtySecondStretch(seconds: Double) {
         let rate = 8_000, count = Int(seconds * Double(rate))
@@ -176,8 +177,10 @@ struct AudioSyncTests {
             #expect(ranges == [0..<count])
             return
         }
-        #expect(ranges.allSatisfy { $0.count == 120 * rate && $0.upperBound <= count })
+        #expect(ranges.dropLast().allSatisfy { $0.count == 120 * rate })
+        #expect(ranges.last!.count <= 120 * rate && ranges.last!.count > 30 * rate)
         #expect(ranges.last?.upperBound == count)
+        #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $1.lowerBound - $0.lowerBound == 90 * rate })
         for a in stride(from: 0, through: count - 30 * rate, by: rate) {
             #expect(ranges.contains { $0.lowerBound <= a && a + 30 * rate <= $0.upperBound }, "\(a / rate) s")
         }

@@ -138,11 +138,12 @@ public enum AudioCodec {
     }
 
     /// Decodes a file in overlapping windows, one in memory at a time: `length` frames every `hop`
-    /// frames, and a last window of `length` frames ending with the file (when the file is longer
-    /// than `length` and the stride does not end there); a file up to `length` frames is one
-    /// window. `body` gets each window and the frame it starts at, and returns whether to go on.
+    /// frames, and a last, shorter window from the next start to the end of the file (when the
+    /// file is longer than `length` and the stride does not end there: it overlaps the window
+    /// before by `length − hop` frames, as all the others do); a file up to `length` frames is
+    /// one window. `body` gets each window and the frame it starts at, and returns whether to go on.
     ///
-    /// Peak memory is `length + hop` frames of planar floats, whatever the file's length.
+    /// Peak memory is `length` frames of planar floats, whatever the file's length.
     /// - Returns: the frames decoded (all of the file unless `body` stopped early).
     /// - Throws: ``CodecError``, and what `body` throws.
     @discardableResult
@@ -155,13 +156,13 @@ public enum AudioCodec {
         let stored = metadata(of: file)
         // Frames buffered from `bufferStart` (the last window's start) on.
         var planes = [[Float]](repeating: [], count: channelCount)
-        for channel in planes.indices { planes[channel].reserveCapacity(min(length + hop, maximumReservedSamples / channelCount)) }
+        for channel in planes.indices { planes[channel].reserveCapacity(min(length, maximumReservedSamples / channelCount)) }
         var bufferStart = 0, total = 0
         var lastStart: Int?
         var reader = PlanarReader(file: file)
-        func window(from start: Int) -> AudioBuffer {
+        func window(from start: Int, frames: Int = length) -> AudioBuffer {
             let offset = start - bufferStart
-            return AudioBuffer(sampleRate: rate, channels: planes.map { Array($0[offset..<(offset + length)]) }, metadata: stored)
+            return AudioBuffer(sampleRate: rate, channels: planes.map { Array($0[offset..<(offset + frames)]) }, metadata: stored)
         }
         while true {
             // The next window starts at 0, then every hop; read until it is complete.
@@ -174,17 +175,15 @@ public enum AudioCodec {
                 if lastStart == nil {
                     _ = try body(AudioBuffer(sampleRate: rate, channels: planes, metadata: stored), 0)
                 } else if let lastStart, total > lastStart + length {
-                    _ = try body(window(from: total - length), total - length)
+                    _ = try body(window(from: nextStart, frames: total - nextStart), nextStart)
                 }
                 return total
             }
             guard try body(window(from: nextStart), nextStart) else { return total }
-            // Keep this window's frames on: a last window ending with the file starts after it.
-            let drop = nextStart - bufferStart
-            if drop > 0 {
-                for channel in planes.indices { planes[channel].removeFirst(drop) }
-                bufferStart = nextStart
-            }
+            // Drop the frames before the next window (the last, shorter one starts there too).
+            let drop = nextStart + hop - bufferStart
+            for channel in planes.indices { planes[channel].removeFirst(drop) }
+            bufferStart = nextStart + hop
             lastStart = nextStart
         }
     }

@@ -1,7 +1,10 @@
-/// How a long recording is read: in chunks of ``length`` seconds every ``hop`` seconds, the last
-/// one ending with the recording, each analysed as a clip of its own (with its segment search).
-/// Overlapping by 30 s, they hold any 30-s stretch whole, so a marked track anywhere in an hour
-/// of mix or podcast is read like a clip of its own; and only one chunk need be in memory.
+/// How a long recording is read: in chunks of ``length`` seconds every ``hop`` seconds, and a last,
+/// shorter one from the next start to the end of the recording, each analysed as a clip of its
+/// own (with its segment search). Overlapping by 30 s, they hold any 30-s stretch whole, so a
+/// marked track anywhere in an hour of mix or podcast is read like a clip of its own; and only one
+/// chunk need be in memory. (Until stop 22 the last chunk was a whole ``length`` ending with the
+/// recording: a 3-min file was read as 0–120 s and 60–180 s, 60 s of it twice; now 0–120 and
+/// 90–180. The chunk count is the same.)
 ///
 /// The number of chunks depends on the length alone, so the detector can charge it in advance:
 /// the probability stated for a long recording is this many times a chunk's (a union bound).
@@ -23,13 +26,16 @@ public enum AudioChunks {
     public static func hopFrames(sampleRate: Int) -> Int { Int((hop * Double(sampleRate)).rounded()) }
 
     /// The chunks of a recording of `frameCount` frames at `sampleRate`, as frame ranges: one
-    /// (all of it) up to ``longestSingleChunk``.
+    /// (all of it) up to ``longestSingleChunk``; the same windows as
+    /// `AudioCodec.decodeWindows(_:length:hop:_:)` with ``chunkFrames(frameCount:sampleRate:)``
+    /// and ``hopFrames(sampleRate:)``.
     public static func ranges(frameCount: Int, sampleRate: Int) -> [Range<Int>] {
         let length = chunkFrames(frameCount: frameCount, sampleRate: sampleRate)
         let hop = hopFrames(sampleRate: sampleRate)
         guard frameCount > length else { return [0..<frameCount] }
         var ranges = Swift.stride(from: 0, through: frameCount - length, by: hop).map { $0..<($0 + length) }
-        if ranges.last!.upperBound < frameCount { ranges.append((frameCount - length)..<frameCount) }
+        let next = ranges.last!.lowerBound + hop
+        if ranges.last!.upperBound < frameCount { ranges.append(next..<frameCount) }
         return ranges
     }
 }

@@ -3,7 +3,7 @@ import Marking
 import Media
 
 /// Detection in an audio file of any length with one chunk in memory at a time: the file is
-/// decoded in the chunks of ``AudioChunks`` (120 s every 90 s, the last ending with the file),
+/// decoded in the chunks of ``AudioChunks`` (120 s every 90 s, a last shorter one to the end),
 /// each chunk is analysed once for every key, and reading stops when every key has its mark.
 /// Each answer states its probability for the whole file (the chunk count, from the header's
 /// length, is charged in advance) and block offsets in the file.
