@@ -162,6 +162,12 @@ public enum AudioCodec {
         var reader = PlanarReader(file: file)
         func window(from start: Int, frames: Int = length) -> AudioBuffer {
             let offset = start - bufferStart
+            // Every window but a file's shorter last one is the whole buffer: shared, not copied
+            // (a 120-s stereo window is 42 MB of fresh pages); the buffer is ours again once
+            // `body` has let it go.
+            guard offset > 0 || frames < planes[0].count else {
+                return AudioBuffer(sampleRate: rate, channels: planes, metadata: stored)
+            }
             return AudioBuffer(sampleRate: rate, channels: planes.map { Array($0[offset..<(offset + frames)]) }, metadata: stored)
         }
         while true {
