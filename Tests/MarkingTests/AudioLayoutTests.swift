@@ -16,6 +16,7 @@ struct AudioLayoutTests {
         #expect(AudioLayout.payloadChipCount == AudioLayout.codedBits * AudioLayout.chipsPerCodedBit)
         #expect(AudioLayout.pilotChipCount + AudioLayout.payloadChipCount == AudioLayout.chipCount)
         #expect(AudioLayout.pilotChipCount >= AudioLayout.chipCount / 5, "the pilot must stay large enough to synchronise")
+        #expect(AudioLayout.bandCount % 8 == 0, "the whitening sums a cell's bands eight at a time")
         // A block lasts 2.048 s: any 10-s excerpt holds four whole blocks.
         #expect(AudioLayout.blockLength == 32_768)
         #expect(Double(AudioLayout.blockLength) / Double(AudioLayout.sampleRate) * 4 < 10)
