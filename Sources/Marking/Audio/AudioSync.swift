@@ -13,7 +13,9 @@ import Foundation
 ///           over the clip is below ⅛ cell, then the neighbouring phases; and its twin half a
 ///           phase (64 samples) off the frame grid, from the fine frames half a hop later
 ///  test     the best 4 distinct refined alignments, each on the grid and at its twin (8 readings):
-///           payload chips → χ², polar list decoding, CRC
+///           payload chips → χ², polar list decoding, CRC (on a clip over 30 s, the ones after
+///           the first only if the pilot reaches 3.5 over the whole clip: see
+///           `AudioDetector.continuationScore`)
 /// ```
 /// Two alignments are distinct when their block starts differ by at least a cell; closer ones read
 /// nearly the same chips with the same weights, and testing both would waste the union bound.
