@@ -4,8 +4,10 @@
 SWIFT       ?= swift
 CONFIG      ?= release
 BIN         := .build/$(CONFIG)/tracemark
-# ffmpeg: the robustness harness's AAC attack runs its encoder (libsndfile has no AAC)
-DEB_PACKAGES := pkg-config libpng-dev libjpeg-dev libsndfile1-dev libfftw3-dev libsoxr-dev libarchive-dev libwebp-dev ffmpeg
+# libav*: reading AAC/M4A and WebM audio, which libsndfile cannot; ffmpeg: the robustness
+# harness's AAC attack runs its encoder
+DEB_PACKAGES := pkg-config libpng-dev libjpeg-dev libsndfile1-dev libfftw3-dev libsoxr-dev libarchive-dev libwebp-dev \
+                libavformat-dev libavcodec-dev libavutil-dev ffmpeg
 
 .PHONY: setup build run test clean
 

@@ -27,13 +27,17 @@ let package = Package(
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
+        // AAC/ALAC in MP4, Opus/Vorbis in WebM: the audio libsndfile cannot read (decode only).
+        .systemLibrary(name: "CAVFormat", pkgConfig: "libavformat",
+                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev"])]),
 
         // MARK: C shims: every setjmp/longjmp lives here, never across a Swift frame
-        .target(name: "CodecShims", dependencies: ["CPNG", "CJPEG"]),
+        // (and the libavformat decode loop, whose error codes are macros Swift cannot import)
+        .target(name: "CodecShims", dependencies: ["CPNG", "CJPEG", "CAVFormat"]),
 
         // MARK: Swift modules
         .target(name: "Media"),
-        .target(name: "Codecs", dependencies: ["Media", "CodecShims", "CSndFile", "CWebP"]),
+        .target(name: "Codecs", dependencies: ["Media", "CodecShims", "CSndFile", "CWebP", "CAVFormat"]),
         .target(name: "Spectral", dependencies: ["Media", "CFFTW", "CSoxr"]),
         .target(name: "Marking", dependencies: ["Media", "Spectral", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Attacks", dependencies: ["Media", "Codecs", "Spectral"]),

@@ -29,6 +29,12 @@ public enum FormatSniffer {
         if head.count >= 2, head[0] == 0xFF, head[1] & 0xE0 == 0xE0, head[1] & 0x06 == 0x02, head[1] & 0x18 != 0x08 {
             return .mp3
         }
+        // ISO base media (MP4, M4A, MOV): a first box of type "ftyp".
+        if starts(Array("ftyp".utf8), at: 4) { return .m4a }
+        // EBML, the header of every Matroska and WebM file.
+        if starts([0x1A, 0x45, 0xDF, 0xA3]) { return .webm }
+        // An ADTS frame sync: 12 set bits, then MPEG-4 or -2, layer 00 (MP3 frames have layer 01).
+        if head.count >= 2, head[0] == 0xFF, head[1] & 0xF6 == 0xF0 { return .aac }
         return nil
     }
 }

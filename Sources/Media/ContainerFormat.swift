@@ -17,11 +17,25 @@ public enum ContainerFormat: String, Sendable, Codable, CaseIterable {
     /// Ogg with an Opus stream.
     case opus
     case mp3
+    /// MPEG-4 audio (AAC or ALAC) in an MP4 / M4A / MOV file, read through libavformat; not written.
+    case m4a
+    /// Audio (Opus or Vorbis) in a Matroska or WebM file, read through libavformat; not written.
+    case webm
+    /// Raw AAC in ADTS frames (an `.aac` file), read through libavformat; not written.
+    case aac
 
     public var kind: MediaKind {
         switch self {
         case .png, .jpeg, .webp: .image
-        case .wav, .flac, .ogg, .opus, .mp3: .audio
+        case .wav, .flac, .ogg, .opus, .mp3, .m4a, .webm, .aac: .audio
+        }
+    }
+
+    /// Whether tracemark writes this container (``m4a``, ``webm`` and ``aac`` are read only).
+    public var isWritable: Bool {
+        switch self {
+        case .m4a, .webm, .aac: false
+        default: true
         }
     }
 

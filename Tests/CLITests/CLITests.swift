@@ -92,6 +92,38 @@ struct CLITests {
         #expect(stretched["pitch"] as? Double == 1, "a tempo change keeps the pitch")
     }
 
+    /// What platforms and training sets store audio as: a marked song re-encoded by ffmpeg to AAC
+    /// in M4A and to Opus in WebM (read through libavformat) is found by `detect`; `embed` refuses
+    /// M4A as an output with one line.
+    @Test(.enabled(if: FFmpegProgram.path != nil, "needs ffmpeg on PATH"))
+    func aacInM4AAndOpusInWebMAreRead() throws {
+        let dir = try CLI.scratchDirectory()
+        #expect(try CLI.run(["keygen", "--output", "k.key"], in: dir).status == 0)
+        let input = samples.appendingPathComponent("audio/folk_wesnoth_traveling_minstrels_22k_mono.wav").path
+        let embed = try CLI.run(["embed", input, "marked.wav", "--key", "k.key", "--payload", "0011223344556677"], in: dir)
+        #expect(embed.status == 0, "\(embed.stderr)")
+        for (codec, name) in [(["-c:a", "aac", "-b:a", "64k"], "marked.m4a"), (["-c:a", "libopus", "-b:a", "48k"], "marked.webm")] {
+            let ffmpeg = Process()
+            ffmpeg.executableURL = URL(fileURLWithPath: FFmpegProgram.path!)
+            ffmpeg.currentDirectoryURL = dir
+            ffmpeg.arguments = ["-loglevel", "error", "-nostdin", "-y", "-i", "marked.wav"] + codec + [name]
+            try ffmpeg.run()
+            ffmpeg.waitUntilExit()
+            try #require(ffmpeg.terminationStatus == 0)
+        }
+        let detect = try CLI.run(["detect", "marked.m4a", "marked.webm", "--key", "k.key", "--json"], in: dir)
+        #expect(detect.status == 0, "\(detect.stderr)")
+        for line in detect.lines {
+            let record = try CLI.json(line)
+            #expect(record["payload"] as? String == "0011223344556677", "\(record)")
+            #expect((record["false_positive_probability"] as? Double ?? 1) < 1e-9)
+        }
+        let info = try CLI.run(["info", "marked.m4a"], in: dir)
+        #expect(try CLI.json(info.lines.first ?? "")["container"] as? String == "m4a")
+        let refused = try CLI.run(["embed", "marked.wav", "again.m4a", "--key", "k.key", "--payload", "0011223344556677"], in: dir)
+        #expect(refused.status == 2 && refused.stderr.split(separator: "\n").count == 1)
+    }
+
     @Test func badInputsGiveOneLineAndLeaveNoOutput() throws {
         let dir = try CLI.scratchDirectory()
         _ = try CLI.run(["keygen", "--output", "k.key"], in: dir)
@@ -136,3 +168,4 @@ struct CLITests {
         #expect(try Data(contentsOf: copy) == before, "the original is never touched")
     }
 }
+

@@ -46,7 +46,6 @@ struct AudioLosslessRoundTripTests {
         let bytes = try Corpus.bytes(of: Corpus.audio(name))
         let full = try AudioCodec.decode(bytes)
         let length = 7 * full.sampleRate, hop = 5 * full.sampleRate
-        var starts = [Int]()
         var windows = [Range<Int>]()
         let total = try AudioCodec.decodeWindows(bytes, length: length, hop: hop) { window, start in
             let frames = start..<(start + window.frameCount)

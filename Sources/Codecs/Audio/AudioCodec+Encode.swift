@@ -46,7 +46,9 @@ extension AudioCodec {
     private static func formatCode(for audio: AudioBuffer, options: AudioEncodeOptions) throws(CodecError) -> Int32 {
         let container = options.format
         guard let major = SoundFileFormat.majorFormat(of: container) else {
-            throw .encodeFailed(format: container, reason: "\(container.rawValue) is not an audio format")
+            throw .encodeFailed(format: container, reason: container.kind == .audio
+                ? "\(container.rawValue) is read, not written: write WAV, FLAC, Ogg, Opus or MP3"
+                : "\(container.rawValue) is not an audio format")
         }
         if let lossy = SoundFileFormat.lossySubtype(of: container) { return major | lossy }
         if let requested = options.sampleFormat {

@@ -2,7 +2,8 @@ internal import CSndFile
 import Media
 
 /// Reads and writes audio files in memory through libsndfile: WAV, FLAC, Ogg Vorbis, Ogg Opus
-/// and MP3.
+/// and MP3; reads (only) AAC and ALAC in MP4/M4A, Opus and Vorbis in WebM/Matroska and raw ADTS
+/// AAC through libavformat.
 ///
 /// Every error thrown is a ``CodecError``:
 /// - ``CodecError/unrecognizedFormat`` when ``FormatSniffer`` does not know the bytes as audio;
@@ -42,13 +43,10 @@ public enum AudioCodec {
     /// - Throws: ``CodecError``, as ``decode(_:)`` would for the same bytes' header.
     public static func probe(_ bytes: [UInt8]) throws -> AudioInfo {
         let file = try open(bytes)
-        let lengthKnown = file.info.frames != unknownLength
-        let decoded = countFrames(file, chunkLimit: lengthKnown ? 1 : .max)
+        let decoded = countFrames(file, chunkLimit: file.exactFrameCount == nil ? .max : 1)
         guard decoded > 0 else { throw noFrames(file) }
-        let frameCount = lengthKnown ? Int(file.info.frames) : decoded
-        return AudioInfo(format: file.container, sampleRate: Int(file.info.samplerate),
-                         channelCount: Int(file.info.channels), frameCount: frameCount,
-                         sampleFormat: SoundFileFormat.sampleFormat(ofSubtype: file.info.format))
+        return AudioInfo(format: file.container, sampleRate: file.sampleRate, channelCount: file.channelCount,
+                         frameCount: file.exactFrameCount ?? decoded, sampleFormat: file.storedSampleFormat)
     }
 
     /// Decodes a whole file to planar `Float` samples.
@@ -64,9 +62,9 @@ public enum AudioCodec {
     /// - Throws: ``CodecError``.
     public static func decode(_ bytes: [UInt8], maximumSeconds: Double? = nil) throws -> AudioBuffer {
         let file = try open(bytes)
-        let channelCount = Int(file.info.channels)
-        let limit = maximumSeconds.map { max(1, Int(($0 * Double(file.info.samplerate)).rounded(.up))) } ?? .max
-        let claimed = file.info.frames == unknownLength ? 0 : min(Int(file.info.frames), limit)
+        let channelCount = file.channelCount
+        let limit = maximumSeconds.map { max(1, Int(($0 * Double(file.sampleRate)).rounded(.up))) } ?? .max
+        let claimed = min(file.frameCountHint ?? 0, limit)
         var planes = [[Float]](repeating: [], count: channelCount)
         let reserve = min(claimed, maximumReservedSamples / channelCount)
         for channel in planes.indices { planes[channel].reserveCapacity(reserve) }
@@ -74,7 +72,7 @@ public enum AudioCodec {
         var reader = PlanarReader(file: file)
         reader.append(upTo: limit, to: &planes)
         guard planes[0].count > 0 else { throw noFrames(file) }
-        return AudioBuffer(sampleRate: Int(file.info.samplerate), channels: planes, metadata: metadata(of: file))
+        return AudioBuffer(sampleRate: file.sampleRate, channels: planes, metadata: metadata(of: file))
     }
 
     /// Reads interleaved frames in `chunkFrames` blocks and appends them to planar channels.
@@ -83,17 +81,17 @@ public enum AudioCodec {
     /// deinterleaves it: the same floats as libsndfile's own conversion (x / 32768, exact), one
     /// pass fewer.
     private struct PlanarReader {
-        let file: SoundFile
+        let file: any AudioFrameSource
         let channelCount: Int
         let readsIntegers: Bool
         var interleaved: [Float]
         var integers: [Int16]
         var scratch: [Float]
 
-        init(file: SoundFile) {
+        init(file: any AudioFrameSource) {
             self.file = file
-            channelCount = Int(file.info.channels)
-            readsIntegers = file.info.format & Int32(SF_FORMAT_SUBMASK) == Int32(SF_FORMAT_PCM_16)
+            channelCount = file.channelCount
+            readsIntegers = file.storesPCM16
             interleaved = readsIntegers ? [] : [Float](repeating: 0, count: chunkFrames * channelCount)
             integers = readsIntegers ? [Int16](repeating: 0, count: chunkFrames * channelCount) : []
             scratch = [Float](repeating: 0, count: chunkFrames * channelCount)
@@ -133,8 +131,8 @@ public enum AudioCodec {
 
     /// The container and stored sample format of `file`, so that ``encode(_:options:)`` can write
     /// the same kind of file back.
-    private static func metadata(of file: SoundFile) -> AudioMetadata {
-        AudioMetadata(sourceFormat: file.container, sampleFormat: SoundFileFormat.sampleFormat(ofSubtype: file.info.format))
+    private static func metadata(of file: any AudioFrameSource) -> AudioMetadata {
+        AudioMetadata(sourceFormat: file.container, sampleFormat: file.storedSampleFormat)
     }
 
     /// Decodes a file in overlapping windows, one in memory at a time: `length` frames every `hop`
@@ -151,8 +149,8 @@ public enum AudioCodec {
                                      _ body: (_ window: AudioBuffer, _ startFrame: Int) throws -> Bool) throws -> Int {
         precondition(length > 0 && hop > 0 && hop <= length, "windows need 0 < hop ≤ length")
         let file = try open(bytes)
-        let channelCount = Int(file.info.channels)
-        let rate = Int(file.info.samplerate)
+        let channelCount = file.channelCount
+        let rate = file.sampleRate
         let stored = metadata(of: file)
         // Frames buffered from `bufferStart` (the last window's start) on.
         var planes = [[Float]](repeating: [], count: channelCount)
@@ -224,34 +222,38 @@ public enum AudioCodec {
         }
     }
 
-    /// Sniffs, opens and checks the stream's shape; everything after this can trust `info`.
-    private static func open(_ bytes: [UInt8]) throws(CodecError) -> SoundFile {
+    /// Sniffs, opens and checks the stream's shape; everything after this can trust the source's
+    /// rate and channel count. The containers libsndfile has a format for go through it, the
+    /// others (MP4, WebM, ADTS) through libavformat.
+    private static func open(_ bytes: [UInt8]) throws(CodecError) -> any AudioFrameSource {
         guard let container = FormatSniffer.format(of: bytes), container.kind == .audio else {
             throw .unrecognizedFormat
         }
-        let file = try SoundFile.open(reading: MemoryReadStream(bytes), container: container)
-        let info = file.info
-        guard info.channels >= 1, info.samplerate > 0 else {
-            throw .corrupt(format: container, reason: "header gives \(info.channels) channels at \(info.samplerate) Hz")
+        let file: any AudioFrameSource = SoundFileFormat.majorFormat(of: container) != nil
+            ? try SoundFile.open(reading: MemoryReadStream(bytes), container: container)
+            : try AVAudioFile(bytes, container: container)
+        let channels = file.channelCount, rate = file.sampleRate
+        guard channels >= 1, rate > 0 else {
+            throw .corrupt(format: container, reason: "header gives \(channels) channels at \(rate) Hz")
         }
-        guard info.channels <= maximumChannelCount else {
-            throw .unsupported(format: container, reason: "\(info.channels) channels; tracemark handles 1–\(maximumChannelCount)")
+        guard channels <= maximumChannelCount else {
+            throw .unsupported(format: container, reason: "\(channels) channels; tracemark handles 1–\(maximumChannelCount)")
         }
-        guard info.samplerate <= maximumSampleRate else {
-            throw .unsupported(format: container, reason: "sample rate \(info.samplerate) Hz; tracemark handles up to \(maximumSampleRate) Hz")
+        guard rate <= maximumSampleRate else {
+            throw .unsupported(format: container, reason: "sample rate \(rate) Hz; tracemark handles up to \(maximumSampleRate) Hz")
         }
-        guard info.frames > 0 else { throw noFrames(file) }
+        if let frames = file.exactFrameCount, frames <= 0 { throw noFrames(file) }
         return file
     }
 
-    private static func noFrames(_ file: SoundFile) -> CodecError {
-        let detail = file.hasError ? ": \(file.errorMessage)" : ""
+    private static func noFrames(_ file: any AudioFrameSource) -> CodecError {
+        let detail = file.errorDetail.map { ": \($0)" } ?? ""
         return .corrupt(format: file.container, reason: "no audio frames (truncated or empty)\(detail)")
     }
 
     /// Decodes and discards up to `chunkLimit` chunks; returns the frames decoded.
-    private static func countFrames(_ file: SoundFile, chunkLimit: Int) -> Int {
-        var buffer = [Float](repeating: 0, count: chunkFrames * Int(file.info.channels))
+    private static func countFrames(_ file: any AudioFrameSource, chunkLimit: Int) -> Int {
+        var buffer = [Float](repeating: 0, count: chunkFrames * file.channelCount)
         var total = 0
         for _ in 0..<chunkLimit {
             let frames = buffer.withUnsafeMutableBufferPointer { file.readFrames(into: $0.baseAddress!, frames: chunkFrames) }

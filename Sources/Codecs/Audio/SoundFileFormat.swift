@@ -8,14 +8,15 @@ enum SoundFileFormat {
     /// MPEG-1, MPEG-2 and MPEG-2.5 layer III sample rates (ISO/IEC 11172-3, 13818-3).
     static let mp3SampleRates = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000]
 
-    /// The major format (container) code for an audio container, `nil` for images.
+    /// The major format (container) code for an audio container libsndfile handles, `nil` for
+    /// images and for the containers read through libavformat.
     static func majorFormat(of container: ContainerFormat) -> Int32? {
         switch container {
         case .wav: Int32(SF_FORMAT_WAV)
         case .flac: Int32(SF_FORMAT_FLAC)
         case .ogg, .opus: Int32(SF_FORMAT_OGG)
         case .mp3: Int32(SF_FORMAT_MPEG)
-        case .png, .jpeg, .webp: nil
+        case .png, .jpeg, .webp, .m4a, .webm, .aac: nil
         }
     }
 

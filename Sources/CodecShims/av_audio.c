@@ -1,0 +1,231 @@
+#include "av_audio.h"
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/avutil.h>
+#include <libavutil/error.h>
+#include <libavutil/mem.h>
+#include <stdio.h>
+#include <string.h>
+
+/// The bytes libavformat reads through the AVIOContext's callbacks.
+typedef struct memory_source {
+    const unsigned char *data;
+    size_t size;
+    size_t position;
+} memory_source;
+
+struct tm_av_reader {
+    memory_source source;
+    AVIOContext *io;
+    AVFormatContext *format;
+    AVCodecContext *codec;
+    AVPacket *packet;
+    AVFrame *frame;
+    int stream;
+    int channels;
+    int sample_rate;
+    /// Samples of `frame` already handed out; the frame is empty when it equals nb_samples.
+    int consumed;
+    /// The demuxer is exhausted and the decoder has been sent its flush packet.
+    int flushing;
+    int finished;
+};
+
+static int read_callback(void *opaque, uint8_t *buffer, int size) {
+    memory_source *source = opaque;
+    size_t left = source->size - source->position;
+    if (left == 0) return AVERROR_EOF;
+    size_t count = (size_t)size < left ? (size_t)size : left;
+    memcpy(buffer, source->data + source->position, count);
+    source->position += count;
+    return (int)count;
+}
+
+static int64_t seek_callback(void *opaque, int64_t offset, int whence) {
+    memory_source *source = opaque;
+    if (whence & AVSEEK_SIZE) return (int64_t)source->size;
+    int64_t base;
+    switch (whence & ~AVSEEK_FORCE) {
+    case SEEK_SET: base = 0; break;
+    case SEEK_CUR: base = (int64_t)source->position; break;
+    case SEEK_END: base = (int64_t)source->size; break;
+    default: return -1;
+    }
+    int64_t target = base + offset;
+    if (target < 0 || target > (int64_t)source->size) return -1;
+    source->position = (size_t)target;
+    return target;
+}
+
+static void describe(int code, const char *what, char *message, size_t message_size) {
+    char reason[128];
+    av_strerror(code, reason, sizeof reason);
+    snprintf(message, message_size, "%s: %s", what, reason);
+}
+
+void tm_av_close(tm_av_reader *reader) {
+    if (!reader) return;
+    av_frame_free(&reader->frame);
+    av_packet_free(&reader->packet);
+    avcodec_free_context(&reader->codec);
+    if (reader->format) avformat_close_input(&reader->format);
+    if (reader->io) {
+        av_freep(&reader->io->buffer);
+        avio_context_free(&reader->io);
+    }
+    av_free(reader);
+}
+
+int tm_av_open(const unsigned char *data, size_t size, tm_av_reader **out, tm_av_info *info,
+               char *message, size_t message_size) {
+    *out = NULL;
+    // The libraries' own warnings would go to stderr: a damaged packet is ours to report (or skip).
+    av_log_set_level(AV_LOG_QUIET);
+    tm_av_reader *reader = av_mallocz(sizeof *reader);
+    if (!reader) { snprintf(message, message_size, "out of memory"); return -1; }
+    reader->source = (memory_source){ data, size, 0 };
+    enum { io_buffer_size = 1 << 16 };
+    unsigned char *buffer = av_malloc(io_buffer_size);
+    reader->io = buffer ? avio_alloc_context(buffer, io_buffer_size, 0, &reader->source, read_callback, NULL, seek_callback) : NULL;
+    reader->format = avformat_alloc_context();
+    reader->packet = av_packet_alloc();
+    reader->frame = av_frame_alloc();
+    if (!reader->io || !reader->format || !reader->packet || !reader->frame) {
+        if (!reader->io) av_free(buffer);
+        tm_av_close(reader);
+        snprintf(message, message_size, "out of memory");
+        return -1;
+    }
+    reader->format->pb = reader->io;
+    reader->format->flags |= AVFMT_FLAG_CUSTOM_IO;
+    int status = avformat_open_input(&reader->format, NULL, NULL, NULL);
+    if (status < 0) {
+        // avformat_open_input frees the context on failure.
+        reader->format = NULL;
+        describe(status, "unreadable container", message, message_size);
+        tm_av_close(reader);
+        return -1;
+    }
+    if ((status = avformat_find_stream_info(reader->format, NULL)) < 0) {
+        describe(status, "unreadable stream headers", message, message_size);
+        tm_av_close(reader);
+        return -1;
+    }
+    const AVCodec *decoder = NULL;
+    reader->stream = av_find_best_stream(reader->format, AVMEDIA_TYPE_AUDIO, -1, -1, &decoder, 0);
+    if (reader->stream < 0 || !decoder) {
+        snprintf(message, message_size, reader->stream == AVERROR_DECODER_NOT_FOUND
+                 ? "no decoder for its audio stream" : "no audio stream");
+        tm_av_close(reader);
+        return -2;
+    }
+    AVStream *stream = reader->format->streams[reader->stream];
+    reader->codec = avcodec_alloc_context3(decoder);
+    if (!reader->codec) { snprintf(message, message_size, "out of memory"); tm_av_close(reader); return -1; }
+    if ((status = avcodec_parameters_to_context(reader->codec, stream->codecpar)) < 0
+        || (status = avcodec_open2(reader->codec, decoder, NULL)) < 0) {
+        describe(status, "cannot open its decoder", message, message_size);
+        tm_av_close(reader);
+        return -1;
+    }
+    reader->channels = reader->codec->ch_layout.nb_channels;
+    reader->sample_rate = reader->codec->sample_rate;
+    if (reader->channels <= 0 || reader->sample_rate <= 0) {
+        snprintf(message, message_size, "stream states %d channels at %d Hz", reader->channels, reader->sample_rate);
+        tm_av_close(reader);
+        return -1;
+    }
+    info->sample_rate = reader->sample_rate;
+    info->channels = reader->channels;
+    info->stated_frames = -1;
+    if (stream->duration > 0 && stream->duration != AV_NOPTS_VALUE) {
+        info->stated_frames = av_rescale_q(stream->duration, stream->time_base, (AVRational){ 1, reader->sample_rate });
+    } else if (reader->format->duration > 0 && reader->format->duration != AV_NOPTS_VALUE) {
+        info->stated_frames = av_rescale(reader->format->duration, reader->sample_rate, AV_TIME_BASE);
+    }
+    snprintf(info->codec, sizeof info->codec, "%s", decoder->name);
+    info->lossless_bits = (decoder->capabilities & AV_CODEC_CAP_LOSSLESS) || decoder->id == AV_CODEC_ID_ALAC
+        ? (stream->codecpar->bits_per_raw_sample > 0 ? stream->codecpar->bits_per_raw_sample : 16) : 0;
+    reader->consumed = 0;
+    *out = reader;
+    return 0;
+}
+
+/// Sample `index` of channel `channel` of `frame` as a float at full scale ±1.
+static float sample_at(const AVFrame *frame, int channel, int index, int channels) {
+    int planar = av_sample_fmt_is_planar(frame->format);
+    const uint8_t *base = frame->extended_data[planar ? channel : 0];
+    int position = planar ? index : index * channels + channel;
+    switch (av_get_packed_sample_fmt(frame->format)) {
+    case AV_SAMPLE_FMT_U8: return ((float)((const uint8_t *)base)[position] - 128.0f) * (1.0f / 128);
+    case AV_SAMPLE_FMT_S16: return (float)((const int16_t *)base)[position] * (1.0f / 32768);
+    case AV_SAMPLE_FMT_S32: return (float)((double)((const int32_t *)base)[position] * (1.0 / 2147483648.0));
+    case AV_SAMPLE_FMT_S64: return (float)((double)((const int64_t *)base)[position] * (1.0 / 9223372036854775808.0));
+    case AV_SAMPLE_FMT_FLT: return ((const float *)base)[position];
+    case AV_SAMPLE_FMT_DBL: return (float)((const double *)base)[position];
+    default: return 0;
+    }
+}
+
+/// Copies up to `frames` of the pending frame's samples into `out`; returns how many.
+static int64_t drain(tm_av_reader *reader, float *out, int64_t frames) {
+    const AVFrame *frame = reader->frame;
+    int64_t available = frame->nb_samples - reader->consumed;
+    int64_t count = available < frames ? available : frames;
+    int channels = reader->channels;
+    if (av_get_packed_sample_fmt(frame->format) == AV_SAMPLE_FMT_FLT && av_sample_fmt_is_planar(frame->format)) {
+        // AAC, Opus and Vorbis decode to planar float: the common case, one plane at a time.
+        for (int c = 0; c < channels; c++) {
+            const float *plane = (const float *)frame->extended_data[c] + reader->consumed;
+            for (int64_t i = 0; i < count; i++) out[i * channels + c] = plane[i];
+        }
+    } else {
+        for (int64_t i = 0; i < count; i++)
+            for (int c = 0; c < channels; c++)
+                out[i * channels + c] = sample_at(frame, c, reader->consumed + (int)i, channels);
+    }
+    reader->consumed += (int)count;
+    return count;
+}
+
+int64_t tm_av_read(tm_av_reader *reader, float *out, int64_t frames, char *message, size_t message_size) {
+    int64_t written = 0;
+    while (written < frames) {
+        if (reader->consumed < reader->frame->nb_samples) {
+            written += drain(reader, out + written * reader->channels, frames - written);
+            continue;
+        }
+        if (reader->finished) break;
+        int status = avcodec_receive_frame(reader->codec, reader->frame);
+        if (status == 0) {
+            reader->consumed = 0;
+            if (reader->frame->ch_layout.nb_channels != reader->channels || reader->frame->sample_rate != reader->sample_rate) {
+                snprintf(message, message_size, "the stream changes from %d channels at %d Hz to %d at %d Hz",
+                         reader->channels, reader->sample_rate, reader->frame->ch_layout.nb_channels, reader->frame->sample_rate);
+                return -1;
+            }
+            continue;
+        }
+        if (status == AVERROR_EOF) { reader->finished = 1; break; }
+        if (status != AVERROR(EAGAIN)) {
+            describe(status, "undecodable audio", message, message_size);
+            return -1;
+        }
+        // The decoder wants input: the next packet of our stream, or the flush at the end.
+        if (reader->flushing) { reader->finished = 1; break; }
+        status = av_read_frame(reader->format, reader->packet);
+        if (status < 0) {
+            // The end, or a container cut short: flush what the decoder holds.
+            reader->flushing = 1;
+            avcodec_send_packet(reader->codec, NULL);
+            continue;
+        }
+        if (reader->packet->stream_index == reader->stream) {
+            // A damaged packet is dropped and decoding goes on with the next, as players do.
+            (void)avcodec_send_packet(reader->codec, reader->packet);
+        }
+        av_packet_unref(reader->packet);
+    }
+    return written;
+}
