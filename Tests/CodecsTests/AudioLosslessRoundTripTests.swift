@@ -62,6 +62,21 @@ struct AudioLosslessRoundTripTests {
         var seen = 0
         try AudioCodec.decodeWindows(bytes, length: length, hop: hop) { _, _ in seen += 1; return seen < 2 }
         #expect(seen == 2)
+        // A plan of two windows (from a stated length): the second runs from its start to the end.
+        var limited = [Range<Int>]()
+        let limitedLength = full.frameCount * 2 / 3, limitedHop = full.frameCount / 2
+        try AudioCodec.decodeWindows(bytes, length: limitedLength, hop: limitedHop, windowLimit: 2) { window, start in
+            limited.append(start..<(start + window.frameCount))
+            for (a, b) in zip(window.channels, full.channels) { #expect(a[...] == b[start..<start + window.frameCount]) }
+            return true
+        }
+        #expect(limited == [0..<limitedLength, limitedHop..<full.frameCount])
+        // A one-window plan for a file over twice as long as planned: its header misstates it.
+        #expect { try AudioCodec.decodeWindows(bytes, length: full.frameCount / 3, hop: full.frameCount / 3, windowLimit: 1) { _, _ in true } }
+            throws: { error in
+                guard case CodecError.corrupt(_, let reason) = error else { return false }
+                return reason.contains("longer than its header states")
+            }
         var whole: AudioBuffer?
         try AudioCodec.decodeWindows(bytes, length: full.frameCount + 10, hop: 1) { window, start in
             #expect(start == 0); whole = window; return true

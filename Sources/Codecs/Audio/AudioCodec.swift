@@ -39,14 +39,18 @@ public enum AudioCodec {
     /// cut right after its STREAMINFO block has a complete header and nothing else; ``decode(_:)``
     /// would throw for it, so `probe` does too). For the rare stream whose length the header does
     /// not give (an Ogg stream without a final granule position), the frames are counted by
-    /// decoding and discarding them.
+    /// decoding and discarding them — and so for the containers read through libavformat, whose
+    /// stated duration is the codec's frames give or take its priming and padding, unless
+    /// `statedLength` asks for that duration (to plan windows with
+    /// ``decodeWindows(_:length:hop:windowLimit:_:)``, whose limit keeps to the plan).
     /// - Throws: ``CodecError``, as ``decode(_:)`` would for the same bytes' header.
-    public static func probe(_ bytes: [UInt8]) throws -> AudioInfo {
+    public static func probe(_ bytes: [UInt8], statedLength: Bool = false) throws -> AudioInfo {
         let file = try open(bytes)
-        let decoded = countFrames(file, chunkLimit: file.exactFrameCount == nil ? .max : 1)
+        let stated = file.exactFrameCount ?? (statedLength ? file.frameCountHint : nil)
+        let decoded = countFrames(file, chunkLimit: stated == nil ? .max : 1)
         guard decoded > 0 else { throw noFrames(file) }
         return AudioInfo(format: file.container, sampleRate: file.sampleRate, channelCount: file.channelCount,
-                         frameCount: file.exactFrameCount ?? decoded, sampleFormat: file.storedSampleFormat)
+                         frameCount: stated ?? decoded, sampleFormat: file.storedSampleFormat)
     }
 
     /// Decodes a whole file to planar `Float` samples.
@@ -141,11 +145,17 @@ public enum AudioCodec {
     /// before by `length − hop` frames, as all the others do); a file up to `length` frames is
     /// one window. `body` gets each window and the frame it starts at, and returns whether to go on.
     ///
-    /// Peak memory is `length` frames of planar floats, whatever the file's length.
+    /// With `windowLimit`, the window of that number (counting from 1) is the last: it runs from
+    /// its start to the end of the file, whatever the file's length turns out to be — so that a
+    /// plan made from a stated length (``probe(_:statedLength:)``) is never exceeded — up to twice
+    /// `length` frames (a file longer than that throws `.corrupt`: its header misstates it).
+    ///
+    /// Peak memory is `length` frames of planar floats (twice that for a limited last window),
+    /// whatever the file's length.
     /// - Returns: the frames decoded (all of the file unless `body` stopped early).
     /// - Throws: ``CodecError``, and what `body` throws.
     @discardableResult
-    public static func decodeWindows(_ bytes: [UInt8], length: Int, hop: Int,
+    public static func decodeWindows(_ bytes: [UInt8], length: Int, hop: Int, windowLimit: Int = .max,
                                      _ body: (_ window: AudioBuffer, _ startFrame: Int) throws -> Bool) throws -> Int {
         precondition(length > 0 && hop > 0 && hop <= length, "windows need 0 < hop ≤ length")
         let file = try open(bytes)
@@ -168,9 +178,23 @@ public enum AudioCodec {
             }
             return AudioBuffer(sampleRate: rate, channels: planes.map { Array($0[offset..<(offset + frames)]) }, metadata: stored)
         }
+        var delivered = 0
         while true {
             // The next window starts at 0, then every hop; read until it is complete.
             let nextStart = lastStart.map { $0 + hop } ?? 0
+            if delivered + 1 == windowLimit {
+                // The plan's last window: everything from its start to the end of the file.
+                let held = bufferStart + planes[0].count - nextStart
+                total += reader.append(upTo: 2 * length + 1 - held, to: &planes)
+                guard total > 0 else { throw noFrames(file) }
+                guard total - nextStart <= 2 * length else {
+                    throw CodecError.corrupt(format: file.container, reason: "longer than its header states")
+                }
+                if lastStart == nil || total > lastStart! + length {
+                    _ = try body(window(from: nextStart, frames: total - nextStart), nextStart)
+                }
+                return total
+            }
             let needed = nextStart + length - (bufferStart + planes[0].count)
             let read = reader.append(upTo: needed, to: &planes)
             total += read
@@ -184,6 +208,7 @@ public enum AudioCodec {
                 return total
             }
             guard try body(window(from: nextStart), nextStart) else { return total }
+            delivered += 1
             // Drop the frames before the next window (the last, shorter one starts there too).
             let drop = nextStart + hop - bufferStart
             for channel in planes.indices { planes[channel].removeFirst(drop) }

@@ -18,13 +18,15 @@ public enum AudioChunkedDetection {
                                       read: (AudioAnalysis) -> [Answer],
                                       falsePositive: (Answer) -> Double,
                                       found: (Answer) -> Bool) throws -> [Answer] {
-        let info = try AudioCodec.probe(bytes)
+        // The plan from the header's length (for MP4 and WebM the stated duration, not a decode
+        // to count the frames); the window limit keeps the chunks read to the number charged.
+        let info = try AudioCodec.probe(bytes, statedLength: true)
         let rate = info.sampleRate
         let count = AudioChunks.ranges(frameCount: info.frameCount, sampleRate: rate).count
         let length = AudioChunks.chunkFrames(frameCount: info.frameCount, sampleRate: rate)
         let hop = min(length, AudioChunks.hopFrames(sampleRate: rate))
         var best = [Answer]()
-        try AudioCodec.decodeWindows(bytes, length: length, hop: hop) { chunk, startFrame in
+        try AudioCodec.decodeWindows(bytes, length: length, hop: hop, windowLimit: count) { chunk, startFrame in
             let analysis = AudioAnalysis(chunk: chunk, start: Double(startFrame) / Double(rate), of: count, speeds: speeds)
             let answers = read(analysis)
             if best.isEmpty {
