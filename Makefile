@@ -4,10 +4,10 @@
 SWIFT       ?= swift
 CONFIG      ?= release
 BIN         := .build/$(CONFIG)/tracemark
-# libav*: reading AAC/M4A and WebM audio, which libsndfile cannot; ffmpeg: the robustness
+# libav*, libswscale: reading AAC/M4A and WebM audio and GIF/BMP/TIFF images; ffmpeg: the robustness
 # harness's AAC attack runs its encoder
 DEB_PACKAGES := pkg-config libpng-dev libjpeg-dev libsndfile1-dev libfftw3-dev libsoxr-dev libarchive-dev libwebp-dev \
-                libavformat-dev libavcodec-dev libavutil-dev ffmpeg
+                libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg
 
 .PHONY: setup build run test clean
 

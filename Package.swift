@@ -27,9 +27,10 @@ let package = Package(
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
-        // AAC/ALAC in MP4, Opus/Vorbis in WebM: the audio libsndfile cannot read (decode only).
+        // AAC/ALAC in MP4, Opus/Vorbis in WebM, GIF/BMP/TIFF: what the other libraries cannot
+        // read (decode only).
         .systemLibrary(name: "CAVFormat", pkgConfig: "libavformat",
-                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev"])]),
+                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]),
 
         // MARK: C shims: every setjmp/longjmp lives here, never across a Swift frame
         // (and the libavformat decode loop, whose error codes are macros Swift cannot import)

@@ -229,3 +229,106 @@ int64_t tm_av_read(tm_av_reader *reader, float *out, int64_t frames, char *messa
     }
     return written;
 }
+
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+#include <stdlib.h>
+
+int tm_av_decode_image(const unsigned char *data, size_t size, int64_t max_pixels, int *width, int *height,
+                       int *has_alpha, unsigned char **pixels, char *message, size_t message_size) {
+    *pixels = NULL;
+    av_log_set_level(AV_LOG_QUIET);
+    // The demuxer, decoder and buffers of the audio reader serve a one-frame image as well.
+    tm_av_reader *reader = av_mallocz(sizeof *reader);
+    if (!reader) { snprintf(message, message_size, "out of memory"); return -1; }
+    reader->source = (memory_source){ data, size, 0 };
+    enum { io_buffer_size = 1 << 16 };
+    unsigned char *buffer = av_malloc(io_buffer_size);
+    reader->io = buffer ? avio_alloc_context(buffer, io_buffer_size, 0, &reader->source, read_callback, NULL, seek_callback) : NULL;
+    reader->format = avformat_alloc_context();
+    reader->packet = av_packet_alloc();
+    reader->frame = av_frame_alloc();
+    int result = -1;
+    struct SwsContext *scale = NULL;
+    if (!reader->io || !reader->format || !reader->packet || !reader->frame) {
+        if (!reader->io) av_free(buffer);
+        snprintf(message, message_size, "out of memory");
+        goto done;
+    }
+    reader->format->pb = reader->io;
+    reader->format->flags |= AVFMT_FLAG_CUSTOM_IO;
+    int status = avformat_open_input(&reader->format, NULL, NULL, NULL);
+    if (status < 0) {
+        reader->format = NULL;
+        describe(status, "unreadable image", message, message_size);
+        goto done;
+    }
+    const AVCodec *decoder = NULL;
+    reader->stream = av_find_best_stream(reader->format, AVMEDIA_TYPE_VIDEO, -1, -1, &decoder, 0);
+    if (reader->stream < 0 || !decoder) {
+        snprintf(message, message_size, "no image in it");
+        result = -2;
+        goto done;
+    }
+    reader->codec = avcodec_alloc_context3(decoder);
+    if (!reader->codec) { snprintf(message, message_size, "out of memory"); goto done; }
+    if ((status = avcodec_parameters_to_context(reader->codec, reader->format->streams[reader->stream]->codecpar)) < 0
+        || (status = avcodec_open2(reader->codec, decoder, NULL)) < 0) {
+        describe(status, "cannot open its decoder", message, message_size);
+        goto done;
+    }
+    // The first frame: packets until the decoder gives one, then a flush for single-frame codecs.
+    int have = 0, ended = 0;
+    for (;;) {
+        int received = avcodec_receive_frame(reader->codec, reader->frame);
+        if (received == 0) { have = 1; break; }
+        if (received != AVERROR(EAGAIN) || ended) break;
+        if (av_read_frame(reader->format, reader->packet) < 0) {
+            ended = 1;
+            avcodec_send_packet(reader->codec, NULL);
+            continue;
+        }
+        if (reader->packet->stream_index == reader->stream) avcodec_send_packet(reader->codec, reader->packet);
+        av_packet_unref(reader->packet);
+    }
+    if (!have) {
+        snprintf(message, message_size, "no decodable frame (truncated or damaged)");
+        goto done;
+    }
+    AVFrame *frame = reader->frame;
+    if (frame->width <= 0 || frame->height <= 0) {
+        snprintf(message, message_size, "decoder gave a %dx%d frame", frame->width, frame->height);
+        goto done;
+    }
+    if ((int64_t)frame->width * frame->height > max_pixels) {
+        *width = frame->width;
+        *height = frame->height;
+        snprintf(message, message_size, "%dx%d pixels", frame->width, frame->height);
+        result = -3;
+        goto done;
+    }
+    const AVPixFmtDescriptor *descriptor = av_pix_fmt_desc_get(frame->format);
+    int alpha = descriptor && ((descriptor->flags & AV_PIX_FMT_FLAG_ALPHA) || frame->format == AV_PIX_FMT_PAL8);
+    enum AVPixelFormat target = alpha ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB24;
+    int channels = alpha ? 4 : 3;
+    scale = sws_getContext(frame->width, frame->height, frame->format, frame->width, frame->height, target,
+                           SWS_POINT | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, NULL, NULL, NULL);
+    if (!scale) {
+        snprintf(message, message_size, "no conversion from %s", descriptor ? descriptor->name : "its pixel format");
+        goto done;
+    }
+    unsigned char *out = malloc((size_t)frame->width * frame->height * channels);
+    if (!out) { snprintf(message, message_size, "out of memory"); goto done; }
+    uint8_t *planes[4] = { out, NULL, NULL, NULL };
+    int strides[4] = { frame->width * channels, 0, 0, 0 };
+    sws_scale(scale, (const uint8_t *const *)frame->data, frame->linesize, 0, frame->height, planes, strides);
+    *width = frame->width;
+    *height = frame->height;
+    *has_alpha = alpha;
+    *pixels = out;
+    result = 0;
+done:
+    sws_freeContext(scale);
+    tm_av_close(reader);
+    return result;
+}

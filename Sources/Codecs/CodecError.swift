@@ -19,7 +19,7 @@ public enum CodecError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unrecognizedFormat:
-            "not a PNG, JPEG, WebP, WAV, FLAC, Ogg, MP3, M4A/MP4, WebM or AAC file"
+            "not a PNG, JPEG, WebP, GIF, BMP, TIFF, WAV, FLAC, Ogg, MP3, M4A/MP4, WebM or AAC file"
         case let .corrupt(format, reason):
             "corrupt \(format.rawValue.uppercased()): \(reason)"
         case let .unsupported(format, reason):

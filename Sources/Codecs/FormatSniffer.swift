@@ -29,6 +29,14 @@ public enum FormatSniffer {
         if head.count >= 2, head[0] == 0xFF, head[1] & 0xE0 == 0xE0, head[1] & 0x06 == 0x02, head[1] & 0x18 != 0x08 {
             return .mp3
         }
+        if starts(Array("GIF87a".utf8)) || starts(Array("GIF89a".utf8)) { return .gif }
+        if starts(Array("II".utf8) + [42, 0]) || starts(Array("MM".utf8) + [0, 42]) { return .tiff }
+        // "BM" alone is two letters: the DIB header's size (at 14, little-endian) must be one of
+        // the versions there are.
+        if starts(Array("BM".utf8)), head.count >= 18,
+           [12, 40, 52, 56, 64, 108, 124].contains(Int(head[14]) | Int(head[15]) << 8 | Int(head[16]) << 16 | Int(head[17]) << 24) {
+            return .bmp
+        }
         // ISO base media (MP4, M4A, MOV): a first box of type "ftyp".
         if starts(Array("ftyp".utf8), at: 4) { return .m4a }
         // EBML, the header of every Matroska and WebM file.

@@ -24,17 +24,25 @@ public enum ContainerFormat: String, Sendable, Codable, CaseIterable {
     /// Raw AAC in ADTS frames (an `.aac` file), read through libavformat; not written.
     case aac
 
+    /// GIF (its first frame), read through libavcodec; not written.
+    case gif
+    /// BMP, read through libavcodec; not written.
+    case bmp
+    /// TIFF (its first page), read through libavcodec; not written.
+    case tiff
+
     public var kind: MediaKind {
         switch self {
-        case .png, .jpeg, .webp: .image
+        case .png, .jpeg, .webp, .gif, .bmp, .tiff: .image
         case .wav, .flac, .ogg, .opus, .mp3, .m4a, .webm, .aac: .audio
         }
     }
 
-    /// Whether tracemark writes this container (``m4a``, ``webm`` and ``aac`` are read only).
+    /// Whether tracemark writes this container (``m4a``, ``webm``, ``aac``, ``gif``, ``bmp`` and
+    /// ``tiff`` are read only).
     public var isWritable: Bool {
         switch self {
-        case .m4a, .webm, .aac: false
+        case .m4a, .webm, .aac, .gif, .bmp, .tiff: false
         default: true
         }
     }

@@ -12,7 +12,7 @@ extension TracemarkCommand {
                 """
         )
 
-        @Argument(help: "Image or audio files (PNG, JPEG, WebP, WAV, FLAC, Ogg, Opus, MP3, M4A/MP4, WebM, AAC).")
+        @Argument(help: "Image or audio files (PNG, JPEG, WebP, GIF, BMP, TIFF, WAV, FLAC, Ogg, Opus, MP3, M4A/MP4, WebM, AAC).")
         var files: [String]
 
         func run() throws {

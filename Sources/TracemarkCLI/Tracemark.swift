@@ -9,7 +9,7 @@ struct TracemarkCommand: ParsableCommand {
         abstract: "Embed and detect invisible, keyed creator marks in images and audio.",
         discussion: """
             Media are recognised by content (PNG, JPEG, WebP, WAV, FLAC, Ogg Vorbis, Opus, MP3; read only: \
-            AAC or ALAC in M4A/MP4, WebM, ADTS AAC), never by file name. Exit codes: 0 success, 1 nothing found (detect), 2 an input failed.
+            GIF, BMP, TIFF, AAC or ALAC in M4A/MP4, WebM, ADTS AAC), never by file name. Exit codes: 0 success, 1 nothing found (detect), 2 an input failed.
             """,
         version: "0.1.0",
         subcommands: [Info.self, Keygen.self, Embed.self, Detect.self, Diff.self, Attack.self, Scan.self, Robustness.self]

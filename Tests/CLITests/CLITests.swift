@@ -124,6 +124,34 @@ struct CLITests {
         #expect(refused.status == 2 && refused.stderr.split(separator: "\n").count == 1)
     }
 
+    /// A marked picture saved by ffmpeg as GIF (a 256-colour palette), BMP and TIFF (read through
+    /// libavcodec) is found by `detect`.
+    @Test(.enabled(if: FFmpegProgram.path != nil, "needs ffmpeg on PATH"))
+    func gifBMPAndTIFFAreRead() throws {
+        let dir = try CLI.scratchDirectory()
+        #expect(try CLI.run(["keygen", "--output", "k.key"], in: dir).status == 0)
+        let input = samples.appendingPathComponent("images/skimage_chelsea_cat.png").path
+        let embed = try CLI.run(["embed", input, "marked.png", "--key", "k.key", "--payload", "00112233aabbccdd"], in: dir)
+        #expect(embed.status == 0, "\(embed.stderr)")
+        let names = ["marked.gif", "marked.bmp", "marked.tiff"]
+        for name in names {
+            let ffmpeg = Process()
+            ffmpeg.executableURL = URL(fileURLWithPath: FFmpegProgram.path!)
+            ffmpeg.currentDirectoryURL = dir
+            ffmpeg.arguments = ["-loglevel", "error", "-nostdin", "-y", "-i", "marked.png", name]
+            try ffmpeg.run()
+            ffmpeg.waitUntilExit()
+            try #require(ffmpeg.terminationStatus == 0)
+        }
+        let detect = try CLI.run(["detect"] + names + ["--key", "k.key", "--json"], in: dir)
+        #expect(detect.status == 0, "\(detect.stderr)")
+        #expect(detect.lines.count == 3)
+        for line in detect.lines {
+            let record = try CLI.json(line)
+            #expect(record["payload"] as? String == "00112233aabbccdd", "\(record)")
+        }
+    }
+
     @Test func badInputsGiveOneLineAndLeaveNoOutput() throws {
         let dir = try CLI.scratchDirectory()
         _ = try CLI.run(["keygen", "--output", "k.key"], in: dir)

@@ -79,12 +79,12 @@ struct AudioLibavReadTests {
 
 /// Test files made by the `ffmpeg` program.
 enum FFmpeg {
-    /// `input` (any file ffmpeg reads) converted with `arguments`, as a file ending in `suffix`.
-    static func convert(_ input: [UInt8], arguments: [String], suffix: String) throws -> [UInt8] {
+    /// `input` (a file of `inputSuffix`) converted with `arguments`, as a file ending in `suffix`.
+    static func convert(_ input: [UInt8], inputSuffix: String = "wav", arguments: [String], suffix: String) throws -> [UInt8] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tracemark-ffmpeg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let source = directory.appendingPathComponent("in.wav")
+        let source = directory.appendingPathComponent("in.\(inputSuffix)")
         try Data(input).write(to: source)
         return try run(["-i", source.path] + arguments, output: directory.appendingPathComponent("out.\(suffix)"))
     }

@@ -1,6 +1,7 @@
 #pragma once
-// The C side of reading audio that libsndfile cannot: AAC and ALAC in MP4/M4A, Opus and Vorbis in
-// Matroska/WebM, raw ADTS AAC — through libavformat and libavcodec, from memory, decode only.
+// The C side of reading what libsndfile, libpng, libjpeg and libwebp cannot: audio (AAC and ALAC
+// in MP4/M4A, Opus and Vorbis in Matroska/WebM, raw ADTS AAC) and still images (GIF, BMP, TIFF) —
+// through libavformat, libavcodec and libswscale, from memory, decode only.
 //
 // Why C: the decode loop rests on macros Swift cannot import (AVERROR(EAGAIN), AVERROR_EOF) and
 // on an AVIOContext whose read and seek callbacks are C function pointers over our buffer. The
@@ -40,3 +41,10 @@ int64_t tm_av_read(tm_av_reader *reader, float *out, int64_t frames, char *messa
 
 /// Releases the reader and everything it holds.
 void tm_av_close(tm_av_reader *reader);
+
+/// Decodes the first frame of the image in `data` (GIF, BMP, TIFF: whatever libavformat probes it
+/// as) to interleaved 8-bit RGB, or RGBA when the image has alpha (`*has_alpha`). The pixels are
+/// malloc'd and the caller's to release with tm_free. 0 on success; -1 with `message` set when the
+/// file cannot be read, -2 when it holds no image, -3 when it has more than `max_pixels` pixels.
+int tm_av_decode_image(const unsigned char *data, size_t size, int64_t max_pixels, int *width, int *height,
+                       int *has_alpha, unsigned char **pixels, char *message, size_t message_size);

@@ -16,7 +16,7 @@ enum SoundFileFormat {
         case .flac: Int32(SF_FORMAT_FLAC)
         case .ogg, .opus: Int32(SF_FORMAT_OGG)
         case .mp3: Int32(SF_FORMAT_MPEG)
-        case .png, .jpeg, .webp, .m4a, .webm, .aac: nil
+        case .png, .jpeg, .webp, .gif, .bmp, .tiff, .m4a, .webm, .aac: nil
         }
     }
 

@@ -1,6 +1,7 @@
 import Media
 
-/// Reads and writes PNG, JPEG and WebP images in memory, through libpng, libjpeg-turbo and libwebp.
+/// Reads and writes PNG, JPEG and WebP images in memory, through libpng, libjpeg-turbo and libwebp;
+/// reads (only) GIF, BMP and TIFF through libavcodec.
 ///
 /// Formats are recognised from content (``FormatSniffer``), never from a file name. Every failure
 /// is a ``CodecError``: damaged or truncated data (including a JPEG that ends early, which libjpeg
@@ -14,6 +15,13 @@ public enum ImageCodec {
         if format == .webp {
             let header = try WebPCodec.header(bytes)
             return ImageInfo(format: .webp, width: header.width, height: header.height,
+                             colorModel: header.hasAlpha ? .rgba : .rgb, bitDepth: 8, isInterlaced: false,
+                             hasICCProfile: false, exifOrientation: nil)
+        }
+        if isReadOnly(format) {
+            // libavcodec has no header-only decode for these; they are small and fast to decode.
+            let (_, header) = try LibavImage.decode(bytes, format: format, maxPixels: ImageDecodeOptions().maxPixels)
+            return ImageInfo(format: format, width: header.width, height: header.height,
                              colorModel: header.hasAlpha ? .rgba : .rgb, bitDepth: 8, isInterlaced: false,
                              hasICCProfile: false, exifOrientation: nil)
         }
@@ -43,7 +51,16 @@ public enum ImageCodec {
     /// - Complexity: O(pixels), one pass to convert the library's rows to planes.
     public static func decode(_ bytes: [UInt8], options: ImageDecodeOptions = .init()) throws -> PlanarImage {
         let format = try imageFormat(of: bytes)
-        if format == .webp { return try decodeWebP(bytes, options: options) }
+        if format == .webp {
+            let (pixels, header) = try WebPCodec.decode(bytes, maxPixels: options.maxPixels)
+            return planarImage(pixels, width: header.width, height: header.height, hasAlpha: header.hasAlpha,
+                               format: .webp, options: options)
+        }
+        if isReadOnly(format) {
+            let (pixels, header) = try LibavImage.decode(bytes, format: format, maxPixels: options.maxPixels)
+            return planarImage(pixels, width: header.width, height: header.height, hasAlpha: header.hasAlpha,
+                               format: format, options: options)
+        }
         if format == .jpeg, ![1, 2, 4, 8].contains(options.jpegScaleDenominator) {
             throw CodecError.unsupported(
                 format: .jpeg, reason: "scale denominator \(options.jpegScaleDenominator) is not 1, 2, 4 or 8")
@@ -129,7 +146,8 @@ public enum ImageCodec {
             case .rgb, .rgba: planes = image.planes
             }
         default:
-            throw CodecError.encodeFailed(format: format, reason: "not an image format")
+            throw CodecError.encodeFailed(format: format, reason: format.kind == .image
+                ? "\(format.rawValue) is read, not written: write PNG, JPEG or WebP" : "not an image format")
         }
 
         let pixelCount = image.pixelCount
@@ -157,18 +175,22 @@ public enum ImageCodec {
     }
 
     /// A WebP decoded through libwebp into planes, as ``decode(_:options:)`` returns them.
-    private static func decodeWebP(_ bytes: [UInt8], options: ImageDecodeOptions) throws -> PlanarImage {
-        let (pixels, header) = try WebPCodec.decode(bytes, maxPixels: options.maxPixels)
-        let channels = header.hasAlpha ? 4 : 3
-        let pixelCount = header.width * header.height
-        let colorModel: ColorModel = options.luminanceOnly ? (header.hasAlpha ? .grayAlpha : .gray)
-            : (header.hasAlpha ? .rgba : .rgb)
+    /// The formats read through libavcodec (GIF, BMP, TIFF), which tracemark does not write.
+    private static func isReadOnly(_ format: ContainerFormat) -> Bool { format.kind == .image && !format.isWritable }
+
+    /// Planes of interleaved 8-bit RGB or RGBA `pixels` (WebP, and the formats read through
+    /// libavcodec): no ICC profile or EXIF is read from these.
+    private static func planarImage(_ pixels: [UInt8], width: Int, height: Int, hasAlpha: Bool, format: ContainerFormat,
+                                    options: ImageDecodeOptions) -> PlanarImage {
+        let channels = hasAlpha ? 4 : 3
+        let pixelCount = width * height
+        let colorModel: ColorModel = options.luminanceOnly ? (hasAlpha ? .grayAlpha : .gray) : (hasAlpha ? .rgba : .rgb)
         let planes = pixels.withUnsafeBufferPointer { source in
             PixelConversion.makePlanes(count: colorModel.channelCount, length: pixelCount) { planes in
                 if options.luminanceOnly {
                     PixelConversion.luma(source.baseAddress!, pixelCount: pixelCount, channels: channels,
                                          bytesPerSample: 1, into: planes[0])
-                    if header.hasAlpha {
+                    if hasAlpha {
                         PixelConversion.extractChannel(source.baseAddress! + 3, pixelCount: pixelCount, channels: 4,
                                                        bytesPerSample: 1, into: planes[1])
                     }
@@ -177,10 +199,9 @@ public enum ImageCodec {
                 }
             }
         }
-        let metadata = ImageMetadata(sourceFormat: .webp, bitDepth: 8, iccProfile: nil, exif: nil,
+        let metadata = ImageMetadata(sourceFormat: format, bitDepth: 8, iccProfile: nil, exif: nil,
                                      exifOrientation: nil, isInterlaced: false, decodeScaleDenominator: 1)
-        return PlanarImage(width: header.width, height: header.height, colorModel: colorModel, planes: planes,
-                           metadata: metadata)
+        return PlanarImage(width: width, height: height, colorModel: colorModel, planes: planes, metadata: metadata)
     }
 
     /// The image container `bytes` hold, from their signature.

@@ -254,9 +254,10 @@ extension ClipSpectrum {
     }
 
     /// 1/√x for positive, normal x, within 3e-7 relative: the bit-level first guess (3.4 % off)
-    /// and three Newton steps (each squares the error). `squareRoot()` on Linux keeps libm's errno path for negative input, so the loop that
-    /// divided every whitened value by its σ twice stayed scalar and waited on its divisions (40 %
-    /// of the whitening's time); this one is arithmetic only and vectorises.
+    /// and three Newton steps (each squares the error). `squareRoot()` on Linux keeps libm's
+    /// errno path for negative input, so the loop that divided every whitened value by its σ twice
+    /// stayed scalar and waited on its divisions (40 % of the whitening's time); this one is
+    /// arithmetic only and vectorises.
     @inline(__always)
     static func inverseSquareRoot(_ x: Float) -> Float {
         var y = Float(bitPattern: 0x5f37_5a86 &- (x.bitPattern >> 1))
