@@ -270,9 +270,20 @@ int tm_av_decode_image(const unsigned char *data, size_t size, int64_t max_pixel
         result = -2;
         goto done;
     }
+    const AVCodecParameters *parameters = reader->format->streams[reader->stream]->codecpar;
+    if ((int64_t)parameters->width * parameters->height > max_pixels) {
+        // Refused from the header, before a frame that size is allocated.
+        *width = parameters->width;
+        *height = parameters->height;
+        snprintf(message, message_size, "%dx%d pixels", parameters->width, parameters->height);
+        result = -3;
+        goto done;
+    }
     reader->codec = avcodec_alloc_context3(decoder);
     if (!reader->codec) { snprintf(message, message_size, "out of memory"); goto done; }
-    if ((status = avcodec_parameters_to_context(reader->codec, reader->format->streams[reader->stream]->codecpar)) < 0
+    // And from the decoder's own check, for a header that understated the size.
+    reader->codec->max_pixels = max_pixels;
+    if ((status = avcodec_parameters_to_context(reader->codec, parameters)) < 0
         || (status = avcodec_open2(reader->codec, decoder, NULL)) < 0) {
         describe(status, "cannot open its decoder", message, message_size);
         goto done;
