@@ -1,4 +1,4 @@
-#include "av_audio.h"
+#include "av_read.h"
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
