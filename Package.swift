@@ -28,8 +28,10 @@ let package = Package(
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         // AAC/ALAC in MP4, Opus/Vorbis in WebM, GIF/BMP/TIFF: what the other libraries cannot
-        // read (decode only).
-        .systemLibrary(name: "CAVFormat", pkgConfig: "libavformat",
+        // read (decode only). Headers only (Debian's multiarch include path has them; no
+        // pkg-config, whose --libs would link them): the shim opens the libraries with dlopen on
+        // first use.
+        .systemLibrary(name: "CAVFormat",
                        providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]),
 
         // MARK: C shims: every setjmp/longjmp lives here, never across a Swift frame
@@ -38,7 +40,7 @@ let package = Package(
 
         // MARK: Swift modules
         .target(name: "Media"),
-        .target(name: "Codecs", dependencies: ["Media", "CodecShims", "CSndFile", "CWebP", "CAVFormat"]),
+        .target(name: "Codecs", dependencies: ["Media", "CodecShims", "CSndFile", "CWebP"]),
         .target(name: "Spectral", dependencies: ["Media", "CFFTW", "CSoxr"]),
         .target(name: "Marking", dependencies: ["Media", "Spectral", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Attacks", dependencies: ["Media", "Codecs", "Spectral"]),

@@ -1,12 +1,99 @@
 #include "av_read.h"
 
+#include <dlfcn.h>
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/avutil.h>
 #include <libavutil/error.h>
 #include <libavutil/mem.h>
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+// The libraries are opened with dlopen on first use, not linked: libavcodec alone brings ~110
+// shared libraries (every codec FFmpeg was built with), and loading them at start took every
+// tracemark process from 10 to 40 ms — a fifth of a 15-s clip's whole detection — though only
+// MP4/WebM/ADTS audio and GIF/BMP/TIFF images need them. The sonames are the major versions of
+// the headers compiled against, so the functions match their declarations.
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+
+#define LIBAV_FUNCTIONS(X) \
+    X(avformat, av_find_best_stream) \
+    X(avutil, av_frame_alloc) \
+    X(avutil, av_frame_free) \
+    X(avutil, av_free) \
+    X(avutil, av_freep) \
+    X(avutil, av_get_packed_sample_fmt) \
+    X(avutil, av_log_set_level) \
+    X(avutil, av_malloc) \
+    X(avutil, av_mallocz) \
+    X(avcodec, av_packet_alloc) \
+    X(avcodec, av_packet_free) \
+    X(avcodec, av_packet_unref) \
+    X(avutil, av_pix_fmt_desc_get) \
+    X(avformat, av_read_frame) \
+    X(avutil, av_rescale) \
+    X(avutil, av_rescale_q) \
+    X(avutil, av_sample_fmt_is_planar) \
+    X(avutil, av_strerror) \
+    X(avcodec, avcodec_alloc_context3) \
+    X(avcodec, avcodec_free_context) \
+    X(avcodec, avcodec_open2) \
+    X(avcodec, avcodec_parameters_to_context) \
+    X(avcodec, avcodec_receive_frame) \
+    X(avcodec, avcodec_send_packet) \
+    X(avformat, avformat_alloc_context) \
+    X(avformat, avformat_close_input) \
+    X(avformat, avformat_find_stream_info) \
+    X(avformat, avformat_open_input) \
+    X(avformat, avio_alloc_context) \
+    X(avformat, avio_context_free) \
+    X(swscale, sws_scale) \
+    X(swscale, sws_getContext) \
+    X(swscale, sws_freeContext)
+
+static struct {
+#define DECLARE(library, name) __typeof__(name) *name;
+    LIBAV_FUNCTIONS(DECLARE)
+#undef DECLARE
+} av;
+static pthread_once_t av_once = PTHREAD_ONCE_INIT;
+static char av_failure[200];
+
+static void av_load(void) {
+    static const char *names[4] = {
+        "libavutil.so." STRINGIFY(LIBAVUTIL_VERSION_MAJOR), "libavcodec.so." STRINGIFY(LIBAVCODEC_VERSION_MAJOR),
+        "libavformat.so." STRINGIFY(LIBAVFORMAT_VERSION_MAJOR), "libswscale.so." STRINGIFY(LIBSWSCALE_VERSION_MAJOR),
+    };
+    void *handles[4];
+    for (int i = 0; i < 4; i++) {
+        if (!(handles[i] = dlopen(names[i], RTLD_NOW | RTLD_LOCAL))) {
+            snprintf(av_failure, sizeof av_failure, "cannot load %s (Debian: apt-get install %s)", names[i],
+                     i == 3 ? "libswscale-dev" : "libavformat-dev");
+            return;
+        }
+    }
+    void *avutil = handles[0], *avcodec = handles[1], *avformat = handles[2], *swscale = handles[3];
+#define RESOLVE(library, name) \
+    if (!(av.name = (__typeof__(name) *)dlsym(library, #name))) { \
+        snprintf(av_failure, sizeof av_failure, "%s has no %s", #library, #name); \
+        return; \
+    }
+    LIBAV_FUNCTIONS(RESOLVE)
+#undef RESOLVE
+}
+
+/// Loads the libraries once; 0 when they are there, -1 with `message` set when not.
+static int av_ready(char *message, size_t message_size) {
+    pthread_once(&av_once, av_load);
+    if (av_failure[0] == 0) return 0;
+    snprintf(message, message_size, "%s", av_failure);
+    return -1;
+}
 
 /// The bytes libavformat reads through the AVIOContext's callbacks.
 typedef struct memory_source {
@@ -60,46 +147,47 @@ static int64_t seek_callback(void *opaque, int64_t offset, int whence) {
 
 static void describe(int code, const char *what, char *message, size_t message_size) {
     char reason[128];
-    av_strerror(code, reason, sizeof reason);
+    av.av_strerror(code, reason, sizeof reason);
     snprintf(message, message_size, "%s: %s", what, reason);
 }
 
 void tm_av_close(tm_av_reader *reader) {
     if (!reader) return;
-    av_frame_free(&reader->frame);
-    av_packet_free(&reader->packet);
-    avcodec_free_context(&reader->codec);
-    if (reader->format) avformat_close_input(&reader->format);
+    av.av_frame_free(&reader->frame);
+    av.av_packet_free(&reader->packet);
+    av.avcodec_free_context(&reader->codec);
+    if (reader->format) av.avformat_close_input(&reader->format);
     if (reader->io) {
-        av_freep(&reader->io->buffer);
-        avio_context_free(&reader->io);
+        av.av_freep(&reader->io->buffer);
+        av.avio_context_free(&reader->io);
     }
-    av_free(reader);
+    av.av_free(reader);
 }
 
 int tm_av_open(const unsigned char *data, size_t size, tm_av_reader **out, tm_av_info *info,
                char *message, size_t message_size) {
     *out = NULL;
+    if (av_ready(message, message_size) != 0) return -1;
     // The libraries' own warnings would go to stderr: a damaged packet is ours to report (or skip).
-    av_log_set_level(AV_LOG_QUIET);
-    tm_av_reader *reader = av_mallocz(sizeof *reader);
+    av.av_log_set_level(AV_LOG_QUIET);
+    tm_av_reader *reader = av.av_mallocz(sizeof *reader);
     if (!reader) { snprintf(message, message_size, "out of memory"); return -1; }
     reader->source = (memory_source){ data, size, 0 };
     enum { io_buffer_size = 1 << 16 };
-    unsigned char *buffer = av_malloc(io_buffer_size);
-    reader->io = buffer ? avio_alloc_context(buffer, io_buffer_size, 0, &reader->source, read_callback, NULL, seek_callback) : NULL;
-    reader->format = avformat_alloc_context();
-    reader->packet = av_packet_alloc();
-    reader->frame = av_frame_alloc();
+    unsigned char *buffer = av.av_malloc(io_buffer_size);
+    reader->io = buffer ? av.avio_alloc_context(buffer, io_buffer_size, 0, &reader->source, read_callback, NULL, seek_callback) : NULL;
+    reader->format = av.avformat_alloc_context();
+    reader->packet = av.av_packet_alloc();
+    reader->frame = av.av_frame_alloc();
     if (!reader->io || !reader->format || !reader->packet || !reader->frame) {
-        if (!reader->io) av_free(buffer);
+        if (!reader->io) av.av_free(buffer);
         tm_av_close(reader);
         snprintf(message, message_size, "out of memory");
         return -1;
     }
     reader->format->pb = reader->io;
     reader->format->flags |= AVFMT_FLAG_CUSTOM_IO;
-    int status = avformat_open_input(&reader->format, NULL, NULL, NULL);
+    int status = av.avformat_open_input(&reader->format, NULL, NULL, NULL);
     if (status < 0) {
         // avformat_open_input frees the context on failure.
         reader->format = NULL;
@@ -107,13 +195,13 @@ int tm_av_open(const unsigned char *data, size_t size, tm_av_reader **out, tm_av
         tm_av_close(reader);
         return -1;
     }
-    if ((status = avformat_find_stream_info(reader->format, NULL)) < 0) {
+    if ((status = av.avformat_find_stream_info(reader->format, NULL)) < 0) {
         describe(status, "unreadable stream headers", message, message_size);
         tm_av_close(reader);
         return -1;
     }
     const AVCodec *decoder = NULL;
-    reader->stream = av_find_best_stream(reader->format, AVMEDIA_TYPE_AUDIO, -1, -1, &decoder, 0);
+    reader->stream = av.av_find_best_stream(reader->format, AVMEDIA_TYPE_AUDIO, -1, -1, &decoder, 0);
     if (reader->stream < 0 || !decoder) {
         snprintf(message, message_size, reader->stream == AVERROR_DECODER_NOT_FOUND
                  ? "no decoder for its audio stream" : "no audio stream");
@@ -121,10 +209,10 @@ int tm_av_open(const unsigned char *data, size_t size, tm_av_reader **out, tm_av
         return -2;
     }
     AVStream *stream = reader->format->streams[reader->stream];
-    reader->codec = avcodec_alloc_context3(decoder);
+    reader->codec = av.avcodec_alloc_context3(decoder);
     if (!reader->codec) { snprintf(message, message_size, "out of memory"); tm_av_close(reader); return -1; }
-    if ((status = avcodec_parameters_to_context(reader->codec, stream->codecpar)) < 0
-        || (status = avcodec_open2(reader->codec, decoder, NULL)) < 0) {
+    if ((status = av.avcodec_parameters_to_context(reader->codec, stream->codecpar)) < 0
+        || (status = av.avcodec_open2(reader->codec, decoder, NULL)) < 0) {
         describe(status, "cannot open its decoder", message, message_size);
         tm_av_close(reader);
         return -1;
@@ -140,9 +228,9 @@ int tm_av_open(const unsigned char *data, size_t size, tm_av_reader **out, tm_av
     info->channels = reader->channels;
     info->stated_frames = -1;
     if (stream->duration > 0 && stream->duration != AV_NOPTS_VALUE) {
-        info->stated_frames = av_rescale_q(stream->duration, stream->time_base, (AVRational){ 1, reader->sample_rate });
+        info->stated_frames = av.av_rescale_q(stream->duration, stream->time_base, (AVRational){ 1, reader->sample_rate });
     } else if (reader->format->duration > 0 && reader->format->duration != AV_NOPTS_VALUE) {
-        info->stated_frames = av_rescale(reader->format->duration, reader->sample_rate, AV_TIME_BASE);
+        info->stated_frames = av.av_rescale(reader->format->duration, reader->sample_rate, AV_TIME_BASE);
     }
     snprintf(info->codec, sizeof info->codec, "%s", decoder->name);
     info->lossless_bits = (decoder->capabilities & AV_CODEC_CAP_LOSSLESS) || decoder->id == AV_CODEC_ID_ALAC
@@ -154,10 +242,10 @@ int tm_av_open(const unsigned char *data, size_t size, tm_av_reader **out, tm_av
 
 /// Sample `index` of channel `channel` of `frame` as a float at full scale ±1.
 static float sample_at(const AVFrame *frame, int channel, int index, int channels) {
-    int planar = av_sample_fmt_is_planar(frame->format);
+    int planar = av.av_sample_fmt_is_planar(frame->format);
     const uint8_t *base = frame->extended_data[planar ? channel : 0];
     int position = planar ? index : index * channels + channel;
-    switch (av_get_packed_sample_fmt(frame->format)) {
+    switch (av.av_get_packed_sample_fmt(frame->format)) {
     case AV_SAMPLE_FMT_U8: return ((float)((const uint8_t *)base)[position] - 128.0f) * (1.0f / 128);
     case AV_SAMPLE_FMT_S16: return (float)((const int16_t *)base)[position] * (1.0f / 32768);
     case AV_SAMPLE_FMT_S32: return (float)((double)((const int32_t *)base)[position] * (1.0 / 2147483648.0));
@@ -174,7 +262,7 @@ static int64_t drain(tm_av_reader *reader, float *out, int64_t frames) {
     int64_t available = frame->nb_samples - reader->consumed;
     int64_t count = available < frames ? available : frames;
     int channels = reader->channels;
-    if (av_get_packed_sample_fmt(frame->format) == AV_SAMPLE_FMT_FLT && av_sample_fmt_is_planar(frame->format)) {
+    if (av.av_get_packed_sample_fmt(frame->format) == AV_SAMPLE_FMT_FLT && av.av_sample_fmt_is_planar(frame->format)) {
         // AAC, Opus and Vorbis decode to planar float: the common case, one plane at a time.
         for (int c = 0; c < channels; c++) {
             const float *plane = (const float *)frame->extended_data[c] + reader->consumed;
@@ -197,7 +285,7 @@ int64_t tm_av_read(tm_av_reader *reader, float *out, int64_t frames, char *messa
             continue;
         }
         if (reader->finished) break;
-        int status = avcodec_receive_frame(reader->codec, reader->frame);
+        int status = av.avcodec_receive_frame(reader->codec, reader->frame);
         if (status == 0) {
             reader->consumed = 0;
             if (reader->frame->ch_layout.nb_channels != reader->channels || reader->frame->sample_rate != reader->sample_rate) {
@@ -214,57 +302,55 @@ int64_t tm_av_read(tm_av_reader *reader, float *out, int64_t frames, char *messa
         }
         // The decoder wants input: the next packet of our stream, or the flush at the end.
         if (reader->flushing) { reader->finished = 1; break; }
-        status = av_read_frame(reader->format, reader->packet);
+        status = av.av_read_frame(reader->format, reader->packet);
         if (status < 0) {
             // The end, or a container cut short: flush what the decoder holds.
             reader->flushing = 1;
-            avcodec_send_packet(reader->codec, NULL);
+            av.avcodec_send_packet(reader->codec, NULL);
             continue;
         }
         if (reader->packet->stream_index == reader->stream) {
             // A damaged packet is dropped and decoding goes on with the next, as players do.
-            (void)avcodec_send_packet(reader->codec, reader->packet);
+            (void)av.avcodec_send_packet(reader->codec, reader->packet);
         }
-        av_packet_unref(reader->packet);
+        av.av_packet_unref(reader->packet);
     }
     return written;
 }
 
-#include <libavutil/pixdesc.h>
-#include <libswscale/swscale.h>
-#include <stdlib.h>
 
 int tm_av_decode_image(const unsigned char *data, size_t size, int64_t max_pixels, int *width, int *height,
                        int *has_alpha, unsigned char **pixels, char *message, size_t message_size) {
     *pixels = NULL;
-    av_log_set_level(AV_LOG_QUIET);
+    if (av_ready(message, message_size) != 0) return -1;
+    av.av_log_set_level(AV_LOG_QUIET);
     // The demuxer, decoder and buffers of the audio reader serve a one-frame image as well.
-    tm_av_reader *reader = av_mallocz(sizeof *reader);
+    tm_av_reader *reader = av.av_mallocz(sizeof *reader);
     if (!reader) { snprintf(message, message_size, "out of memory"); return -1; }
     reader->source = (memory_source){ data, size, 0 };
     enum { io_buffer_size = 1 << 16 };
-    unsigned char *buffer = av_malloc(io_buffer_size);
-    reader->io = buffer ? avio_alloc_context(buffer, io_buffer_size, 0, &reader->source, read_callback, NULL, seek_callback) : NULL;
-    reader->format = avformat_alloc_context();
-    reader->packet = av_packet_alloc();
-    reader->frame = av_frame_alloc();
+    unsigned char *buffer = av.av_malloc(io_buffer_size);
+    reader->io = buffer ? av.avio_alloc_context(buffer, io_buffer_size, 0, &reader->source, read_callback, NULL, seek_callback) : NULL;
+    reader->format = av.avformat_alloc_context();
+    reader->packet = av.av_packet_alloc();
+    reader->frame = av.av_frame_alloc();
     int result = -1;
     struct SwsContext *scale = NULL;
     if (!reader->io || !reader->format || !reader->packet || !reader->frame) {
-        if (!reader->io) av_free(buffer);
+        if (!reader->io) av.av_free(buffer);
         snprintf(message, message_size, "out of memory");
         goto done;
     }
     reader->format->pb = reader->io;
     reader->format->flags |= AVFMT_FLAG_CUSTOM_IO;
-    int status = avformat_open_input(&reader->format, NULL, NULL, NULL);
+    int status = av.avformat_open_input(&reader->format, NULL, NULL, NULL);
     if (status < 0) {
         reader->format = NULL;
         describe(status, "unreadable image", message, message_size);
         goto done;
     }
     const AVCodec *decoder = NULL;
-    reader->stream = av_find_best_stream(reader->format, AVMEDIA_TYPE_VIDEO, -1, -1, &decoder, 0);
+    reader->stream = av.av_find_best_stream(reader->format, AVMEDIA_TYPE_VIDEO, -1, -1, &decoder, 0);
     if (reader->stream < 0 || !decoder) {
         snprintf(message, message_size, "no image in it");
         result = -2;
@@ -279,28 +365,28 @@ int tm_av_decode_image(const unsigned char *data, size_t size, int64_t max_pixel
         result = -3;
         goto done;
     }
-    reader->codec = avcodec_alloc_context3(decoder);
+    reader->codec = av.avcodec_alloc_context3(decoder);
     if (!reader->codec) { snprintf(message, message_size, "out of memory"); goto done; }
     // And from the decoder's own check, for a header that understated the size.
     reader->codec->max_pixels = max_pixels;
-    if ((status = avcodec_parameters_to_context(reader->codec, parameters)) < 0
-        || (status = avcodec_open2(reader->codec, decoder, NULL)) < 0) {
+    if ((status = av.avcodec_parameters_to_context(reader->codec, parameters)) < 0
+        || (status = av.avcodec_open2(reader->codec, decoder, NULL)) < 0) {
         describe(status, "cannot open its decoder", message, message_size);
         goto done;
     }
     // The first frame: packets until the decoder gives one, then a flush for single-frame codecs.
     int have = 0, ended = 0;
     for (;;) {
-        int received = avcodec_receive_frame(reader->codec, reader->frame);
+        int received = av.avcodec_receive_frame(reader->codec, reader->frame);
         if (received == 0) { have = 1; break; }
         if (received != AVERROR(EAGAIN) || ended) break;
-        if (av_read_frame(reader->format, reader->packet) < 0) {
+        if (av.av_read_frame(reader->format, reader->packet) < 0) {
             ended = 1;
-            avcodec_send_packet(reader->codec, NULL);
+            av.avcodec_send_packet(reader->codec, NULL);
             continue;
         }
-        if (reader->packet->stream_index == reader->stream) avcodec_send_packet(reader->codec, reader->packet);
-        av_packet_unref(reader->packet);
+        if (reader->packet->stream_index == reader->stream) av.avcodec_send_packet(reader->codec, reader->packet);
+        av.av_packet_unref(reader->packet);
     }
     if (!have) {
         snprintf(message, message_size, "no decodable frame (truncated or damaged)");
@@ -318,11 +404,11 @@ int tm_av_decode_image(const unsigned char *data, size_t size, int64_t max_pixel
         result = -3;
         goto done;
     }
-    const AVPixFmtDescriptor *descriptor = av_pix_fmt_desc_get(frame->format);
+    const AVPixFmtDescriptor *descriptor = av.av_pix_fmt_desc_get(frame->format);
     int alpha = descriptor && ((descriptor->flags & AV_PIX_FMT_FLAG_ALPHA) || frame->format == AV_PIX_FMT_PAL8);
     enum AVPixelFormat target = alpha ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB24;
     int channels = alpha ? 4 : 3;
-    scale = sws_getContext(frame->width, frame->height, frame->format, frame->width, frame->height, target,
+    scale = av.sws_getContext(frame->width, frame->height, frame->format, frame->width, frame->height, target,
                            SWS_POINT | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, NULL, NULL, NULL);
     if (!scale) {
         snprintf(message, message_size, "no conversion from %s", descriptor ? descriptor->name : "its pixel format");
@@ -332,14 +418,14 @@ int tm_av_decode_image(const unsigned char *data, size_t size, int64_t max_pixel
     if (!out) { snprintf(message, message_size, "out of memory"); goto done; }
     uint8_t *planes[4] = { out, NULL, NULL, NULL };
     int strides[4] = { frame->width * channels, 0, 0, 0 };
-    sws_scale(scale, (const uint8_t *const *)frame->data, frame->linesize, 0, frame->height, planes, strides);
+    av.sws_scale(scale, (const uint8_t *const *)frame->data, frame->linesize, 0, frame->height, planes, strides);
     *width = frame->width;
     *height = frame->height;
     *has_alpha = alpha;
     *pixels = out;
     result = 0;
 done:
-    sws_freeContext(scale);
+    av.sws_freeContext(scale);
     tm_av_close(reader);
     return result;
 }

@@ -8,6 +8,10 @@
 // libraries report errors as return codes (no longjmp), so each entry point returns frames or a
 // status plus a message in a caller-provided buffer, as the image shims do.
 //
+// The libraries are opened with dlopen on the first call (linked, they would load ~110 shared
+// libraries into every process); when they are missing, each entry point returns -1 naming the
+// package to install.
+//
 // Ownership: tm_av_open hands back a reader the caller releases with tm_av_close, exactly once.
 // The reader reads `data` in place: the caller keeps it alive until tm_av_close.
 

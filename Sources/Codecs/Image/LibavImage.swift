@@ -1,5 +1,3 @@
-// CAVFormat is imported for its link directives: the shim calls libavcodec, Swift does not.
-internal import CAVFormat
 internal import CodecShims
 import Media
 
