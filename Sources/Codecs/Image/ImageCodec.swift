@@ -8,7 +8,8 @@ import Media
 /// alone would pad with gray) throws instead of returning a partial image. A file whose pixel data
 /// is complete but whose trailer (IEND, EOI) is missing or damaged still decodes.
 public enum ImageCodec {
-    /// The header of a PNG or JPEG, without decoding pixels (what `tracemark info` shows).
+    /// The header of an image, without decoding pixels where the format allows (what `tracemark info`
+    /// shows; GIF, BMP and TIFF are decoded for it).
     /// - Complexity: reads only the chunks or markers before the image data.
     public static func probe(_ bytes: [UInt8]) throws -> ImageInfo {
         let format = try imageFormat(of: bytes)
@@ -36,7 +37,7 @@ public enum ImageCodec {
         )
     }
 
-    /// Decodes a PNG or JPEG into planes of samples in `0...1`.
+    /// Decodes an image into planes of samples in `0...1`.
     ///
     /// - PNG: every bit depth and colour type. Palette images become RGB (RGBA with a tRNS chunk),
     ///   tRNS on gray or RGB becomes an alpha plane, 16-bit samples keep full precision
@@ -45,6 +46,9 @@ public enum ImageCodec {
     ///   (`luminanceOnly`, through a naive ink conversion: what detection needs); a full decode of
     ///   one throws ``CodecError/unsupported(format:reason:)``, and ``probe(_:)`` reports it as RGB.
     /// - WebP: lossy or lossless, RGB or RGBA (libwebp; no ICC profile or EXIF is read).
+    /// - GIF (first frame), BMP, TIFF (first page): 8-bit RGB or RGBA through libavcodec and
+    ///   libswscale (a palette's transparency becomes alpha; 16-bit TIFF samples are rounded to 8
+    ///   bits; no ICC profile or EXIF is read).
     ///
     /// ICC profile, EXIF block and EXIF orientation go to ``PlanarImage/metadata``; orientation is
     /// reported, not applied.
@@ -174,7 +178,6 @@ public enum ImageCodec {
         )
     }
 
-    /// A WebP decoded through libwebp into planes, as ``decode(_:options:)`` returns them.
     /// The formats read through libavcodec (GIF, BMP, TIFF), which tracemark does not write.
     private static func isReadOnly(_ format: ContainerFormat) -> Bool { format.kind == .image && !format.isWritable }
 
