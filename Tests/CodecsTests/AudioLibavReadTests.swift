@@ -59,6 +59,32 @@ struct AudioLibavReadTests {
         #expect(aligned.snr > 10, "\(suffix): SNR \(aligned.snr) dB at lag \(aligned.lag)")
     }
 
+    /// Cut anywhere, or with bytes flipped, a file either decodes (to what is there) or throws a
+    /// ``CodecError``: the C decode loop never crashes or hangs on damaged input.
+    @Test("damaged MP4, WebM and ADTS files decode or throw a CodecError", arguments: [
+        (["-c:a", "aac", "-b:a", "64k"], "m4a"), (["-c:a", "libopus", "-b:a", "48k"], "webm"),
+        (["-c:a", "aac", "-f", "adts"], "aac")])
+    func damagedFilesFailCleanly(arguments: [String], suffix: String) throws {
+        let whole = try Self.made(arguments, suffix: suffix)
+        var random = SplitMix64(seed: 11)
+        for trial in 0..<16 {
+            var bytes = whole
+            if trial < 8 {
+                bytes = Array(bytes.prefix(Int(random.next() % UInt64(bytes.count))))
+            } else {
+                for _ in 0..<(1 + trial) {
+                    bytes[Int(random.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: random.next())
+                }
+            }
+            do {
+                let decoded = try AudioCodec.decode(bytes)
+                #expect(decoded.frameCount > 0 && decoded.channelCount == 2)
+            } catch {
+                #expect(error is CodecError, "\(suffix) trial \(trial): \(error)")
+            }
+        }
+    }
+
     @Test("a video without audio, a file cut before its index, and M4A as output are refused with a reason")
     func refusals() throws {
         let video = try FFmpeg.generate(["-f", "lavfi", "-i", "testsrc=duration=1:size=32x32:rate=5", "-c:v", "mpeg4"],

@@ -52,6 +52,30 @@ struct ImageLibavReadTests {
         #expect(FormatSniffer.format(of: bmp) == nil, "\"BM\" and an unknown header size is not a BMP")
     }
 
+    /// Cut anywhere, or with bytes flipped, a GIF, BMP or TIFF either decodes or throws a
+    /// ``CodecError``: the C decode loop never crashes on damaged input.
+    @Test("damaged GIF, BMP and TIFF files decode or throw a CodecError", arguments: ["gif", "bmp", "tiff"])
+    func damagedFilesFailCleanly(suffix: String) throws {
+        let whole = try Self.made([], suffix: suffix)
+        var random = SplitMix64(seed: 13)
+        for trial in 0..<16 {
+            var bytes = whole
+            if trial < 8 {
+                bytes = Array(bytes.prefix(Int(random.next() % UInt64(bytes.count))))
+            } else {
+                for _ in 0..<(1 + trial) {
+                    bytes[Int(random.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: random.next())
+                }
+            }
+            do {
+                let decoded = try ImageCodec.decode(bytes)
+                #expect(decoded.width > 0 && decoded.height > 0)
+            } catch {
+                #expect(error is CodecError, "\(suffix) trial \(trial): \(error)")
+            }
+        }
+    }
+
     @Test("a truncated GIF and GIF as an output are refused with a reason")
     func refusals() throws {
         let gif = try Self.made([], suffix: "gif")
