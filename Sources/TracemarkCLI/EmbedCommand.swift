@@ -34,6 +34,9 @@ extension TracemarkCommand {
         @Option(help: "JPEG or WebP quality of an image output, 1–100.")
         var quality: Int = 92
 
+        @Flag(help: "First look for a mark under this key in the input and refuse (exit 2, no output) if there is one: a file marked twice carries two payloads, and its excerpts may read neither. Costs a detection.")
+        var refuseMarked = false
+
         func validate() throws {
             guard (1...100).contains(quality) else { throw ValidationError("--quality must be between 1 and 100") }
             guard strength > 0, strength <= 8 else { throw ValidationError("--strength must be in (0, 8]") }
@@ -57,6 +60,10 @@ extension TracemarkCommand {
                 }
                 guard format.kind == media.kind else {
                     throw CommandFailure(description: "\(output): the input is \(media.kind.rawValue), the output extension is for \(format.kind.rawValue)")
+                }
+                if refuseMarked, let existing = Self.existingMark(in: media, key: key) {
+                    throw CommandFailure(description: "\(input): already marked under this key (payload \(existing.payload.hex), "
+                        + "false-positive probability \(String(format: "%.1e", existing.falsePositive))); not marked again")
                 }
                 var report = EmbedReport(kind: media.kind.rawValue, file: input, output: output, payload: payload.hex, keyID: key.id)
                 let encoded: [UInt8]
@@ -101,6 +108,18 @@ extension TracemarkCommand {
                 }
                 report.timeMs = milliseconds(since: start)
                 JSONLine.print(report)
+            }
+        }
+
+        /// The payload a mark under `key` already gives in `media`, with its stated probability.
+        static func existingMark(in media: DecodedMedia, key: MarkKey) -> (payload: Payload, falsePositive: Double)? {
+            switch media {
+            case let .image(image):
+                let found = ImageDetector(key: key).detect(image)
+                return found.payload.map { ($0, found.falsePositiveProbability) }
+            case let .audio(audio):
+                let found = AudioDetector(key: key).detect(audio)
+                return found.payload.map { ($0, found.falsePositiveProbability) }
             }
         }
     }

@@ -152,6 +152,19 @@ struct CLITests {
         }
     }
 
+    /// `--refuse-marked`: an input that already carries a mark under the key is not marked again
+    /// (exit 2, one line naming its payload, no output); an unmarked one is marked as usual.
+    @Test func refuseMarkedKeepsAFileToOnePayload() throws {
+        let dir = try CLI.scratchDirectory()
+        #expect(try CLI.run(["keygen", "--output", "k.key"], in: dir).status == 0)
+        let input = samples.appendingPathComponent("images/skimage_chelsea_cat.png").path
+        let first = try CLI.run(["embed", input, "marked.png", "--key", "k.key", "--payload", "00112233aabbccdd", "--refuse-marked"], in: dir)
+        #expect(first.status == 0, "\(first.stderr)")
+        let again = try CLI.run(["embed", "marked.png", "twice.png", "--key", "k.key", "--payload", "0000000000000001", "--refuse-marked"], in: dir)
+        #expect(again.status == 2 && again.stderr.contains("00112233aabbccdd") && again.stderr.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("twice.png").path))
+    }
+
     @Test func badInputsGiveOneLineAndLeaveNoOutput() throws {
         let dir = try CLI.scratchDirectory()
         _ = try CLI.run(["keygen", "--output", "k.key"], in: dir)
