@@ -164,14 +164,15 @@ void tm_av_close(tm_av_reader *reader) {
     av.av_free(reader);
 }
 
-int tm_av_open(const unsigned char *data, size_t size, tm_av_reader **out, tm_av_info *info,
-               char *message, size_t message_size) {
-    *out = NULL;
-    if (av_ready(message, message_size) != 0) return -1;
+/// The libraries loaded, and a reader over `data` with its container opened (`what` names the
+/// kind of file in a message); NULL with `message` set when either fails.
+static tm_av_reader *open_container(const unsigned char *data, size_t size, const char *what,
+                                    char *message, size_t message_size) {
+    if (av_ready(message, message_size) != 0) return NULL;
     // The libraries' own warnings would go to stderr: a damaged packet is ours to report (or skip).
     av.av_log_set_level(AV_LOG_QUIET);
     tm_av_reader *reader = av.av_mallocz(sizeof *reader);
-    if (!reader) { snprintf(message, message_size, "out of memory"); return -1; }
+    if (!reader) { snprintf(message, message_size, "out of memory"); return NULL; }
     reader->source = (memory_source){ data, size, 0 };
     enum { io_buffer_size = 1 << 16 };
     unsigned char *buffer = av.av_malloc(io_buffer_size);
@@ -183,7 +184,7 @@ int tm_av_open(const unsigned char *data, size_t size, tm_av_reader **out, tm_av
         if (!reader->io) av.av_free(buffer);
         tm_av_close(reader);
         snprintf(message, message_size, "out of memory");
-        return -1;
+        return NULL;
     }
     reader->format->pb = reader->io;
     reader->format->flags |= AVFMT_FLAG_CUSTOM_IO;
@@ -191,10 +192,19 @@ int tm_av_open(const unsigned char *data, size_t size, tm_av_reader **out, tm_av
     if (status < 0) {
         // avformat_open_input frees the context on failure.
         reader->format = NULL;
-        describe(status, "unreadable container", message, message_size);
+        describe(status, what, message, message_size);
         tm_av_close(reader);
-        return -1;
+        return NULL;
     }
+    return reader;
+}
+
+int tm_av_open(const unsigned char *data, size_t size, tm_av_reader **out, tm_av_info *info,
+               char *message, size_t message_size) {
+    *out = NULL;
+    tm_av_reader *reader = open_container(data, size, "unreadable container", message, message_size);
+    if (!reader) return -1;
+    int status;
     if ((status = av.avformat_find_stream_info(reader->format, NULL)) < 0) {
         describe(status, "unreadable stream headers", message, message_size);
         tm_av_close(reader);
@@ -322,33 +332,11 @@ int64_t tm_av_read(tm_av_reader *reader, float *out, int64_t frames, char *messa
 int tm_av_decode_image(const unsigned char *data, size_t size, int64_t max_pixels, int *width, int *height,
                        int *has_alpha, unsigned char **pixels, char *message, size_t message_size) {
     *pixels = NULL;
-    if (av_ready(message, message_size) != 0) return -1;
-    av.av_log_set_level(AV_LOG_QUIET);
     // The demuxer, decoder and buffers of the audio reader serve a one-frame image as well.
-    tm_av_reader *reader = av.av_mallocz(sizeof *reader);
-    if (!reader) { snprintf(message, message_size, "out of memory"); return -1; }
-    reader->source = (memory_source){ data, size, 0 };
-    enum { io_buffer_size = 1 << 16 };
-    unsigned char *buffer = av.av_malloc(io_buffer_size);
-    reader->io = buffer ? av.avio_alloc_context(buffer, io_buffer_size, 0, &reader->source, read_callback, NULL, seek_callback) : NULL;
-    reader->format = av.avformat_alloc_context();
-    reader->packet = av.av_packet_alloc();
-    reader->frame = av.av_frame_alloc();
-    int result = -1;
+    tm_av_reader *reader = open_container(data, size, "unreadable image", message, message_size);
+    if (!reader) return -1;
+    int result = -1, status;
     struct SwsContext *scale = NULL;
-    if (!reader->io || !reader->format || !reader->packet || !reader->frame) {
-        if (!reader->io) av.av_free(buffer);
-        snprintf(message, message_size, "out of memory");
-        goto done;
-    }
-    reader->format->pb = reader->io;
-    reader->format->flags |= AVFMT_FLAG_CUSTOM_IO;
-    int status = av.avformat_open_input(&reader->format, NULL, NULL, NULL);
-    if (status < 0) {
-        reader->format = NULL;
-        describe(status, "unreadable image", message, message_size);
-        goto done;
-    }
     const AVCodec *decoder = NULL;
     reader->stream = av.av_find_best_stream(reader->format, AVMEDIA_TYPE_VIDEO, -1, -1, &decoder, 0);
     if (reader->stream < 0 || !decoder) {

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import TestSupport
 
 /// Runs the built `tracemark` executable (next to the test bundle in the build folder).
@@ -41,6 +42,18 @@ enum CLI {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("tracemark-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+
+    /// Runs the `ffmpeg` program in `directory` (files in formats tracemark reads but does not
+    /// write); fails the test if it fails.
+    static func ffmpeg(_ arguments: [String], in directory: URL) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(FFmpegProgram.path))
+        process.currentDirectoryURL = directory
+        process.arguments = ["-loglevel", "error", "-nostdin", "-y"] + arguments
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "ffmpeg \(arguments.joined(separator: " ")) failed")
     }
 
     static func json(_ line: String) throws -> [String: Any] {

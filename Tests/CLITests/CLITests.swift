@@ -103,13 +103,7 @@ struct CLITests {
         let embed = try CLI.run(["embed", input, "marked.wav", "--key", "k.key", "--payload", "0011223344556677"], in: dir)
         #expect(embed.status == 0, "\(embed.stderr)")
         for (codec, name) in [(["-c:a", "aac", "-b:a", "64k"], "marked.m4a"), (["-c:a", "libopus", "-b:a", "48k"], "marked.webm")] {
-            let ffmpeg = Process()
-            ffmpeg.executableURL = URL(fileURLWithPath: FFmpegProgram.path!)
-            ffmpeg.currentDirectoryURL = dir
-            ffmpeg.arguments = ["-loglevel", "error", "-nostdin", "-y", "-i", "marked.wav"] + codec + [name]
-            try ffmpeg.run()
-            ffmpeg.waitUntilExit()
-            try #require(ffmpeg.terminationStatus == 0)
+            try CLI.ffmpeg(["-i", "marked.wav"] + codec + [name], in: dir)
         }
         let detect = try CLI.run(["detect", "marked.m4a", "marked.webm", "--key", "k.key", "--json"], in: dir)
         #expect(detect.status == 0, "\(detect.stderr)")
@@ -134,15 +128,7 @@ struct CLITests {
         let embed = try CLI.run(["embed", input, "marked.png", "--key", "k.key", "--payload", "00112233aabbccdd"], in: dir)
         #expect(embed.status == 0, "\(embed.stderr)")
         let names = ["marked.gif", "marked.bmp", "marked.tiff"]
-        for name in names {
-            let ffmpeg = Process()
-            ffmpeg.executableURL = URL(fileURLWithPath: FFmpegProgram.path!)
-            ffmpeg.currentDirectoryURL = dir
-            ffmpeg.arguments = ["-loglevel", "error", "-nostdin", "-y", "-i", "marked.png", name]
-            try ffmpeg.run()
-            ffmpeg.waitUntilExit()
-            try #require(ffmpeg.terminationStatus == 0)
-        }
+        for name in names { try CLI.ffmpeg(["-i", "marked.png", name], in: dir) }
         let detect = try CLI.run(["detect"] + names + ["--key", "k.key", "--json"], in: dir)
         #expect(detect.status == 0, "\(detect.stderr)")
         #expect(detect.lines.count == 3)

@@ -66,16 +66,7 @@ struct AudioLibavReadTests {
         (["-c:a", "aac", "-f", "adts"], "aac")])
     func damagedFilesFailCleanly(arguments: [String], suffix: String) throws {
         let whole = try Self.made(arguments, suffix: suffix)
-        var random = SplitMix64(seed: 11)
-        for trial in 0..<16 {
-            var bytes = whole
-            if trial < 8 {
-                bytes = Array(bytes.prefix(Int(random.next() % UInt64(bytes.count))))
-            } else {
-                for _ in 0..<(1 + trial) {
-                    bytes[Int(random.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: random.next())
-                }
-            }
+        for (trial, bytes) in damagedCopies(of: whole, count: 16, seed: 11).enumerated() {
             do {
                 let decoded = try AudioCodec.decode(bytes)
                 #expect(decoded.frameCount > 0 && decoded.channelCount == 2)

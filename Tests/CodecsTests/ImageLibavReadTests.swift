@@ -57,16 +57,7 @@ struct ImageLibavReadTests {
     @Test("damaged GIF, BMP and TIFF files decode or throw a CodecError", arguments: ["gif", "bmp", "tiff"])
     func damagedFilesFailCleanly(suffix: String) throws {
         let whole = try Self.made([], suffix: suffix)
-        var random = SplitMix64(seed: 13)
-        for trial in 0..<16 {
-            var bytes = whole
-            if trial < 8 {
-                bytes = Array(bytes.prefix(Int(random.next() % UInt64(bytes.count))))
-            } else {
-                for _ in 0..<(1 + trial) {
-                    bytes[Int(random.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: random.next())
-                }
-            }
+        for (trial, bytes) in damagedCopies(of: whole, count: 16, seed: 13).enumerated() {
             do {
                 let decoded = try ImageCodec.decode(bytes)
                 #expect(decoded.width > 0 && decoded.height > 0)
