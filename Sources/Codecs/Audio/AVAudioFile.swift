@@ -25,7 +25,7 @@ final class AVAudioFile: AudioFrameSource {
         _ = bytes.initialize(from: source)
         var reader: OpaquePointer?
         var info = tm_av_info()
-        let (status, message) = Self.withMessage { tm_av_open(bytes.baseAddress, source.count, &reader, &info, $0, $1) }
+        let (status, message) = ShimMessage.calling { tm_av_open(bytes.baseAddress, source.count, &reader, &info, $0, $1) }
         guard status == 0, let reader else {
             bytes.deallocate()
             throw status == -2 ? .unsupported(format: container, reason: message) : .corrupt(format: container, reason: message)
@@ -51,7 +51,7 @@ final class AVAudioFile: AudioFrameSource {
     }
 
     func readFrames(into buffer: UnsafeMutablePointer<Float>, frames: Int) -> Int {
-        let (read, message) = Self.withMessage { tm_av_read(reader, buffer, Int64(frames), $0, $1) }
+        let (read, message) = ShimMessage.calling { tm_av_read(reader, buffer, Int64(frames), $0, $1) }
         guard read >= 0 else {
             // Damage past the first decodable packets ends the stream there, as a truncated file
             // does through libsndfile; the reason is kept for an error about a stream with no frames.
@@ -59,15 +59,6 @@ final class AVAudioFile: AudioFrameSource {
             return 0
         }
         return Int(read)
-    }
-
-    /// Runs a shim call with a message buffer; its result and the message (empty if none).
-    private static func withMessage<R>(_ body: (UnsafeMutablePointer<CChar>, Int) -> R) -> (R, String) {
-        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 256) { buffer in
-            buffer.initialize(repeating: 0)
-            let result = body(buffer.baseAddress!, buffer.count)
-            return (result, String(cString: buffer.baseAddress!))
-        }
     }
 
     func readFrames(into buffer: UnsafeMutablePointer<Int16>, frames: Int) -> Int {

@@ -178,6 +178,15 @@ public enum AudioCodec {
             }
             return AudioBuffer(sampleRate: rate, channels: planes.map { Array($0[offset..<(offset + frames)]) }, metadata: stored)
         }
+        // The file's end is reached: the frames from `start` on are the last window, unless the
+        // window before already ended with the file (or there are none at all).
+        func deliverLast(from start: Int) throws -> Int {
+            guard total > 0 else { throw noFrames(file) }
+            if lastStart.map({ total > $0 + length }) ?? true {
+                _ = try body(window(from: start, frames: total - start), start)
+            }
+            return total
+        }
         var delivered = 0
         while true {
             // The next window starts at 0, then every hop; read until it is complete.
@@ -186,27 +195,15 @@ public enum AudioCodec {
                 // The plan's last window: everything from its start to the end of the file.
                 let held = bufferStart + planes[0].count - nextStart
                 total += reader.append(upTo: 2 * length + 1 - held, to: &planes)
-                guard total > 0 else { throw noFrames(file) }
                 guard total - nextStart <= 2 * length else {
                     throw CodecError.corrupt(format: file.container, reason: "longer than its header states")
                 }
-                if lastStart == nil || total > lastStart! + length {
-                    _ = try body(window(from: nextStart, frames: total - nextStart), nextStart)
-                }
-                return total
+                return try deliverLast(from: nextStart)
             }
             let needed = nextStart + length - (bufferStart + planes[0].count)
             let read = reader.append(upTo: needed, to: &planes)
             total += read
-            if read < needed {
-                guard total > 0 else { throw noFrames(file) }
-                if lastStart == nil {
-                    _ = try body(AudioBuffer(sampleRate: rate, channels: planes, metadata: stored), 0)
-                } else if let lastStart, total > lastStart + length {
-                    _ = try body(window(from: nextStart, frames: total - nextStart), nextStart)
-                }
-                return total
-            }
+            if read < needed { return try deliverLast(from: nextStart) }
             guard try body(window(from: nextStart), nextStart) else { return total }
             delivered += 1
             // Drop the frames before the next window (the last, shorter one starts there too).

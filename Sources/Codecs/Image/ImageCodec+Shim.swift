@@ -60,9 +60,6 @@ final class ShimEncodedBuffer {
 }
 
 enum ImageShim {
-    /// Room for the longest library message (libjpeg's JMSG_LENGTH_MAX is 200).
-    private static let messageCapacity = 256
-
     /// Decodes (or, with `headerOnly`, only probes) `bytes`, throwing the shim's failure as a
     /// ``CodecError``.
     static func decode(_ bytes: [UInt8], format: ContainerFormat, options: ImageDecodeOptions,
@@ -73,7 +70,7 @@ enum ImageShim {
         shimOptions.luminance_only = options.luminanceOnly ? 1 : 0
         shimOptions.header_only = headerOnly ? 1 : 0
         let decoded = ShimDecodedImage()
-        let (status, message) = withMessageBuffer { message, capacity in
+        let (status, message) = ShimMessage.calling { message, capacity in
             bytes.withUnsafeBufferPointer { input in
                 switch format {
                 case .png: tm_png_decode(input.baseAddress, input.count, &shimOptions, &decoded.raw, message, capacity)
@@ -95,7 +92,7 @@ enum ImageShim {
         settings.chroma_444 = options.chromaSubsampling == .s444 ? 1 : 0
         settings.progressive = options.progressive ? 1 : 0
         let encoded = ShimEncodedBuffer()
-        let (status, message) = withMessageBuffer { message, capacity in
+        let (status, message) = ShimMessage.calling { message, capacity in
             pixels.withUnsafeBufferPointer { pixelBuffer in
                 withOptionalBytes(iccProfile) { icc, iccSize in
                     withOptionalBytes(exif) { exifBytes, exifSize in
@@ -141,15 +138,6 @@ enum ImageShim {
         }
     }
 
-    private static func withMessageBuffer(
-        _ body: (UnsafeMutablePointer<CChar>, Int) -> tm_status
-    ) -> (tm_status, String) {
-        withUnsafeTemporaryAllocation(of: CChar.self, capacity: messageCapacity) { buffer in
-            buffer.initialize(repeating: 0)
-            let status = body(buffer.baseAddress!, messageCapacity)
-            return (status, String(cString: buffer.baseAddress!))
-        }
-    }
 
     private static func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafePointer<UInt8>?, Int) -> R) -> R {
         guard let bytes, !bytes.isEmpty else { return body(nil, 0) }

@@ -15,13 +15,11 @@ enum LibavImage {
     static func decode(_ bytes: [UInt8], format: ContainerFormat, maxPixels: Int) throws(CodecError) -> ([UInt8], Header) {
         var width: Int32 = 0, height: Int32 = 0, alpha: Int32 = 0
         var pixels: UnsafeMutablePointer<UInt8>?
-        let (status, message) = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 256) { buffer in
-            buffer.initialize(repeating: 0)
-            let status = bytes.withUnsafeBufferPointer { data in
+        let (status, message) = ShimMessage.calling { message, capacity in
+            bytes.withUnsafeBufferPointer { data in
                 tm_av_decode_image(data.baseAddress, data.count, Int64(maxPixels), &width, &height, &alpha, &pixels,
-                                   buffer.baseAddress!, buffer.count)
+                                   message, capacity)
             }
-            return (status, String(cString: buffer.baseAddress!))
         }
         defer { tm_free(pixels) }
         switch status {

@@ -170,7 +170,7 @@ public struct AudioDetector: Sendable {
         func refinedOverWholeClip(_ candidate: (alignment: AudioAlignment, fold: CellFold, analysis: Int, step: Double))
             -> (alignment: AudioAlignment, fold: CellFold, analysis: Int) {
             let analysis = analyses[candidate.analysis]
-            guard analysis.spectrum.cellCount(speed: candidate.alignment.speed, phase: candidate.alignment.phase) > limit else {
+            guard Self.extendsPastPrefix(candidate.alignment, in: analysis) else {
                 return (candidate.alignment, candidate.fold, candidate.analysis)
             }
             let (alignment, fold, _) = AudioSync.refine(candidate.alignment, analysis: analysis, codebook: codebook,
@@ -223,12 +223,16 @@ public struct AudioDetector: Sendable {
     private func continuesOverWholeClip(_ candidate: (alignment: AudioAlignment, fold: CellFold, analysis: Int, step: Double),
                                         analysis: AudioAnalysis) -> Bool {
         let alignment = candidate.alignment
-        guard analysis.spectrum.cellCount(speed: alignment.speed, phase: alignment.phase) > AudioSync.refinePrefixCells else {
-            return true
-        }
+        guard Self.extendsPastPrefix(alignment, in: analysis) else { return true }
         let (whole, _) = AudioSync.evaluate(alignment.speed, alignment.phase, near: alignment.offset, pitch: alignment.pitch,
                                             analysis: analysis, codebook: codebook)
         return whole.score >= Self.continuationScore
+    }
+
+    /// Whether `analysis` holds more cells at `alignment` than the prefix every candidate is
+    /// first refined over (``AudioSync/refinePrefixCells``): only then is there more to refine.
+    static func extendsPastPrefix(_ alignment: AudioAlignment, in analysis: AudioAnalysis) -> Bool {
+        analysis.spectrum.cellCount(speed: alignment.speed, phase: alignment.phase) > AudioSync.refinePrefixCells
     }
 
     /// The pilot score over the whole clip that a later candidate needs to be refined there and read.

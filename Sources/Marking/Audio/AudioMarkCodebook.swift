@@ -52,12 +52,7 @@ public final class AudioMarkCodebook: Sendable {
     /// `amplitudes` (index `cell · bandCount + band`) rotated so that cell c carries block cell
     /// (c + `rotation`) mod 64.
     static func rotated(_ amplitudes: [Float], by rotation: Int) -> [Float] {
-        let bands = AudioLayout.bandCount, cells = AudioLayout.blockCells
-        var out = [Float](repeating: 0, count: amplitudes.count)
-        for cell in 0..<cells {
-            let source = (cell + rotation) % cells
-            for band in 0..<bands { out[cell * bands + band] = amplitudes[source * bands + band] }
-        }
-        return out
+        PatternOrigin.shifted(amplitudes, rows: AudioLayout.blockCells, columns: AudioLayout.bandCount,
+                              rowShift: rotation, columnShift: 0)
     }
 }

@@ -50,12 +50,8 @@ public final class ImageMarkCodebook: Sendable {
 
     /// `chips` (row-major 32×32) with image chip (i, j) taking tile chip (i + x, j + y) mod 32.
     static func shifted(_ chips: [Float], by shift: (x: Int, y: Int)) -> [Float] {
-        let n = TileLayout.chipsPerSide
-        var out = [Float](repeating: 0, count: chips.count)
-        for j in 0..<n {
-            for i in 0..<n { out[j * n + i] = chips[((j + shift.y) % n) * n + (i + shift.x) % n] }
-        }
-        return out
+        PatternOrigin.shifted(chips, rows: TileLayout.chipsPerSide, columns: TileLayout.chipsPerSide,
+                              rowShift: shift.y, columnShift: shift.x)
     }
 }
 

@@ -48,4 +48,18 @@ struct PatternOrigin: Sendable {
         // The high half of value · bound: uniform to within 2⁻⁵⁰ for any bound used here.
         return Int(value.multipliedFullWidth(by: UInt64(bound)).high)
     }
+
+    /// `values`, a row-major `rows` × `columns` grid, shifted cyclically so that cell (r, c) takes
+    /// the value of cell ((r + `rowShift`) mod rows, (c + `columnShift`) mod columns): the image
+    /// tile's chips (32 × 32, shifted both ways) and the audio block's cells (64 × 32 bands,
+    /// rotated along the cells) alike.
+    static func shifted(_ values: [Float], rows: Int, columns: Int, rowShift: Int, columnShift: Int) -> [Float] {
+        precondition(values.count == rows * columns)
+        var out = [Float](repeating: 0, count: values.count)
+        for r in 0..<rows {
+            let source = ((r + rowShift) % rows) * columns
+            for c in 0..<columns { out[r * columns + c] = values[source + (c + columnShift) % columns] }
+        }
+        return out
+    }
 }
